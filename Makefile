@@ -1,0 +1,58 @@
+# Two commands for a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEBUG_ENV := DJANGO_DEBUG=true
+
+.PHONY: run test install install-dev lint format bench backup restore clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Create the environment, migrate the SQLite database, load starter and demo data, serve on 127.0.0.1:8000.
+run: install
+	$(DEBUG_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEBUG_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(DEBUG_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmark the pages at 1k/10k and 100k/1M rows on DATABASE_URL (use a scratch PostgreSQL database).
+## BENCH_ARGS="--small-only" for a quick run; results in bench-results/latest.md.
+bench: install-dev
+	$(DEBUG_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEBUG_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+## Back up the database into backups/ (pg_dump on PostgreSQL, SQLite's online backup otherwise).
+backup: install
+	scripts/backup.sh
+
+## Restore a backup over the database: make restore FILE=backups/milkbank-....dump
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/..." && exit 2)
+	scripts/restore.sh "$(FILE)"
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,756 @@
+"""The scale benchmark (issue 9): queries and latency per page at two data sizes, throughput under gunicorn.
+
+For each size it seeds scale data (milkbank.scale, replacing the earlier scale data), then requests every
+page with Django's test Client as the persona who uses it: the SQL queries of one request
+(CaptureQueriesContext) and the median and 95th percentile of N timed requests. The CSV export is timed
+streaming the whole file, and its peak Python memory growth measured with tracemalloc. Then, at the
+largest size, one gunicorn (2 workers, 127.0.0.1, a free port) serves a public page and a bare Django view
+(milkbank.bench_urls) and a bounded load generator compares their throughput.
+
+Pages that do not exist yet (a URL name that does not reverse) are reported "not available", not failed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import resource
+import secrets
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from donors.models import Depot, Donor, Questionnaire
+
+from . import roles, scale
+
+MAX_RATIO = 1.5
+MIN_THROUGHPUT_SHARE = 0.6
+MAX_EXPORT_GROWTH_MB = 50
+RESOURCE_SLUG = "lactation-after-loss"
+SEARCH_NAME = "Nguyen"
+DEFAULT_SIZES = [(1_000, 10_000), (100_000, 1_000_000)]
+
+
+# --- Results -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    status: int | None = None
+    queries: int | None = None
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    note: str = ""
+    slowest: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class PageRow:
+    name: str
+    persona: str
+    url: str = ""
+    available: bool = True
+    note: str = ""
+    sizes: list[Measure] = field(default_factory=list)
+    in_ratio_target: bool = True
+
+    def ratio(self) -> float | None:
+        if len(self.sizes) < 2:
+            return None
+        small, large = self.sizes[0].median_ms, self.sizes[-1].median_ms
+        if not small or large is None:
+            return None
+        return large / small
+
+
+@dataclass
+class Context:
+    """What the pages need at one size: signed-in clients, a donor, private links."""
+
+    clients: dict[str, Client]
+    donor: Donor | None
+    questionnaire_token: str | None
+    questionnaire_bereaved: bool
+    status_token: str | None
+
+
+# --- The pages ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    persona: str
+    url: Callable[[Context], str]
+    method: str = "get"
+    data: Callable[[Context], dict] | None = None
+    in_ratio_target: bool = True
+
+
+def _need(value, what):
+    if value is None:
+        raise LookupError(f"no {what} in the scale data at this size")
+    return value
+
+
+def _changelist(name, query=""):
+    return lambda ctx: reverse(name) + query
+
+
+def _autosave_data(ctx: Context) -> dict:
+    """Section 1 with one answer per question the form can take as text or the first choice."""
+    from donors import questions
+    from donors.forms_public import SectionForm
+
+    data = {"section": "1"}
+    try:
+        section = questions.sections_for(questions.CURRENT_VERSION, bereaved=ctx.questionnaire_bereaved)[0]
+        form = SectionForm(section=section, saved={}, complete=False)
+        for name, form_field in form.fields.items():
+            choices = [c[0] for c in getattr(form_field, "choices", []) if c[0] not in ("", None)]
+            if choices:
+                data[name] = str(choices[-1])
+                break
+    except Exception:  # noqa: BLE001, S110 - the section alone still exercises the save path
+        pass
+    return data
+
+
+PAGES = [
+    Page("admin donor list (default)", "coordinator", _changelist("admin:donors_donor_changelist")),
+    Page(
+        "admin donor list, filtered by stage",
+        "coordinator",
+        _changelist("admin:donors_donor_changelist", "?show=all&stage__exact=approved"),
+    ),
+    Page(
+        "admin donor list, all donors",
+        "coordinator",
+        _changelist("admin:donors_donor_changelist", "?show=all"),
+    ),
+    Page(
+        "admin donor list, search by name",
+        "coordinator",
+        _changelist("admin:donors_donor_changelist", f"?show=all&q={SEARCH_NAME}"),
+    ),
+    Page(
+        "admin donor list, search by donor number",
+        "coordinator",
+        lambda ctx: (
+            reverse("admin:donors_donor_changelist")
+            + f"?show=all&q={_need(ctx.donor, 'approved donor').number_label}"
+        ),
+    ),
+    Page(
+        "admin donor page",
+        "coordinator",
+        lambda ctx: reverse("admin:donors_donor_change", args=[_need(ctx.donor, "approved donor").pk]),
+    ),
+    Page("admin drop-off list", "coordinator", _changelist("admin:donors_dropoff_changelist")),
+    Page(
+        "admin drop-off list, filtered by status",
+        "coordinator",
+        _changelist("admin:donors_dropoff_changelist", "?status__exact=at_depot"),
+    ),
+    Page("admin drop-off list (volunteer)", "volunteer", _changelist("admin:donors_dropoff_changelist")),
+    Page("drop-off form (GET)", "volunteer", lambda ctx: reverse("donors:dropoff_new")),
+    Page(
+        "drop-off form, donor search (POST)",
+        "volunteer",
+        lambda ctx: reverse("donors:dropoff_new"),
+        method="post",
+        data=lambda ctx: {"q": SEARCH_NAME, "find": "1"},
+    ),
+    Page("depot work page", "volunteer", lambda ctx: reverse("donors:depot_work")),
+    Page("coordinator dashboard", "coordinator", lambda ctx: reverse("admin:donors_donor_dashboard")),
+    Page("milk report", "coordinator", lambda ctx: reverse("donors:milk_report")),
+    Page("public: home", "anonymous", lambda ctx: reverse("resources:home")),
+    Page("public: depot directory", "anonymous", lambda ctx: reverse("donors:depots")),
+    Page("public: Forever Butterflies wall", "anonymous", lambda ctx: reverse("memorials:home")),
+    Page("public: resource page", "anonymous", lambda ctx: reverse("resources:page", args=[RESOURCE_SLUG])),
+    Page(
+        "questionnaire autosave (POST)",
+        "anonymous",
+        lambda ctx: reverse(
+            "donors:questionnaire_autosave", args=[_need(ctx.questionnaire_token, "draft questionnaire")]
+        ),
+        method="post",
+        data=_autosave_data,
+    ),
+    Page(
+        "donor status page",
+        "anonymous",
+        lambda ctx: reverse("donors:status", args=[_need(ctx.status_token, "approved donor")]),
+    ),
+]
+EXPORT_URL_NAME = "donors:dropoff_export"
+
+
+# --- Preparing one size ------------------------------------------------------------------------------
+
+
+def _bench_user(username: str, role: str):
+    user_model = get_user_model()
+    user, made = user_model.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@{scale.SCALE_DOMAIN}", "is_staff": True}
+    )
+    if made:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def prepare() -> Context:
+    """Personas and private links on top of freshly seeded scale data. All of it is scale data too."""
+    from donors import links
+    from donors.questions import CURRENT_VERSION
+
+    coordinator = _bench_user("bench-coordinator", roles.COORDINATOR)
+    volunteer = _bench_user("bench-volunteer", roles.DEPOT_VOLUNTEER)
+    depot = Depot.objects.filter(name__startswith=scale.DEPOT_PREFIX).order_by("name").first()
+    if depot:
+        depot.volunteers.add(volunteer)
+    clients = {"anonymous": Client()}
+    for persona, user in (("coordinator", coordinator), ("volunteer", volunteer)):
+        clients[persona] = Client()
+        clients[persona].force_login(user)
+
+    donors = scale.scale_donors()
+    # A donor who gives milk now, with about the median number of drop-offs for an approved donor.
+    donor = donors.filter(stage=Donor.Stage.APPROVED).order_by("pk").first()
+    status_token = None
+    if donor:
+        _link, status_token = links.link_issue(donor=donor, purpose="status")
+    questionnaire_token = None
+    bereaved = False
+    draft = donors.filter(stage=Donor.Stage.QUESTIONNAIRE_SENT).order_by("pk").first()
+    if draft:
+        link, questionnaire_token = links.link_issue(donor=draft, purpose="questionnaire")
+        Questionnaire.objects.update_or_create(
+            donor=draft,
+            number=draft.screening_round,
+            defaults={"question_set": CURRENT_VERSION, "link": link, "status": Questionnaire.Status.DRAFT},
+        )
+        bereaved = draft.bereaved
+    return Context(clients, donor, questionnaire_token, bereaved, status_token)
+
+
+# --- Measuring ---------------------------------------------------------------------------------------
+
+
+def _request(client: Client, method: str, url: str, data: dict | None):
+    response = client.post(url, data or {}) if method == "post" else client.get(url)
+    if getattr(response, "streaming", False):
+        for _chunk in response.streaming_content:
+            pass
+    return response
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure_page(page: Page, ctx: Context, *, requests: int) -> tuple[str, Measure]:
+    url = page.url(ctx)  # may raise NoReverseMatch or LookupError: the caller reports "not available"
+    client = ctx.clients[page.persona]
+    data = page.data(ctx) if page.data else None
+    warm = _request(client, page.method, url, data)  # fills caches and the connection, as in production
+    with CaptureQueriesContext(connection) as captured:
+        response = _request(client, page.method, url, data)
+    # Read now: the captured list is a view of the connection's log, which the next request clears.
+    queries = list(captured.captured_queries)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        _request(client, page.method, url, data)
+        timings.append((time.perf_counter() - started) * 1000)
+    note = "" if response.status_code == 200 else f"HTTP {response.status_code}"
+    if warm.status_code != response.status_code:
+        note = f"HTTP {warm.status_code} then {response.status_code}"
+    return url, Measure(
+        status=response.status_code,
+        queries=len(queries),
+        slowest=[
+            {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:600]}
+            for q in sorted(queries, key=lambda q: -float(q["time"]))[:3]
+        ],
+        median_ms=round(statistics.median(timings), 2),
+        p95_ms=round(_percentile(timings, 0.95), 2),
+        note=note,
+    )
+
+
+def measure_export(ctx: Context, *, memory: bool = True) -> dict:
+    """Stream the whole CSV export once for time, and once under tracemalloc for peak Python memory."""
+    url = reverse(EXPORT_URL_NAME)
+    client = ctx.clients["coordinator"]
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(url)
+        size = rows = 0
+        for chunk in response.streaming_content if response.streaming else [response.content]:
+            size += len(chunk)
+            rows += chunk.count(b"\n")
+        seconds = time.perf_counter() - started
+    export_queries = len(captured.captured_queries)
+    result = {
+        "url": url,
+        "status": response.status_code,
+        "queries": export_queries,
+        "rows": max(rows - 1, 0),
+        "bytes": size,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(max(rows - 1, 0) / seconds) if seconds else None,
+        "peak_growth_mb": None,
+        "maxrss_growth_mb": None,
+    }
+    if memory:
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()
+        baseline = tracemalloc.get_traced_memory()[0]
+        response = client.get(url)
+        for _chunk in response.streaming_content if response.streaming else [response.content]:
+            pass
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        result["peak_growth_mb"] = round((peak - baseline) / 2**20, 2)
+        result["maxrss_growth_mb"] = round((rss_after - rss_before) / 1024, 2)  # ru_maxrss is KiB on Linux
+    return result
+
+
+# --- gunicorn and the load generator -----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str, timeout: float = 10) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def drive(port: int, path: str, *, seconds: float, concurrency: int, max_requests: int) -> dict:
+    """Bounded load on 127.0.0.1: stops after `seconds` or `max_requests`, whichever comes first."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        out = subprocess.run(  # noqa: S603 - fixed arguments, loopback only
+            [
+                wrk,
+                f"-t{min(2, concurrency)}",
+                f"-c{concurrency}",
+                f"-d{int(seconds)}s",
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+            check=False,
+        ).stdout
+        found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        return {"tool": "wrk", "rps": float(found.group(1)) if found else 0.0, "raw": out.strip()[-400:]}
+    deadline = time.monotonic() + seconds
+    lock = threading.Lock()
+    counts = {"ok": 0, "errors": 0, "sent": 0}
+    latencies: list[float] = []
+
+    def worker():
+        while time.monotonic() < deadline:
+            with lock:
+                if counts["sent"] >= max_requests:
+                    return
+                counts["sent"] += 1
+            started = time.perf_counter()
+            try:
+                status = _get(port, path)
+            except OSError:
+                status = 0
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if status == 200:
+                    counts["ok"] += 1
+                    latencies.append(elapsed)
+                else:
+                    counts["errors"] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 15)
+    elapsed = time.monotonic() - started
+    return {
+        "tool": f"python threads x{concurrency}",
+        "rps": round(counts["ok"] / elapsed, 1) if elapsed else 0.0,
+        "ok": counts["ok"],
+        "errors": counts["errors"],
+        "median_ms": round(statistics.median(latencies), 2) if latencies else None,
+    }
+
+
+def load_test(*, seconds: float = 8, concurrency: int = 4, max_requests: int = 20_000, log=print) -> dict:
+    """Serve milkbank.bench_settings from gunicorn (2 workers); compare a public page to a bare view."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "milkbank.bench_settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--log-level",
+        "warning",
+        "milkbank.wsgi:application",
+    ]
+    log(f"  gunicorn on 127.0.0.1:{port} (2 workers)...")
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+        command, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    bare, public = "/bench/bare/", reverse("resources:home")
+    try:
+        for _ in range(100):
+            try:
+                if _get(port, bare, timeout=2) == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped: {server.stderr.read().decode()[-800:]}")
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not answer within 20 s")
+        results = {}
+        for name, path in (("bare view", bare), ("public home page", public)):
+            statuses = {_get(port, path) for _ in range(10)}  # warm both workers
+            if statuses != {200}:
+                raise RuntimeError(f"{path} answered {sorted(statuses)} under gunicorn")
+            results[name] = {
+                "path": path,
+                **drive(port, path, seconds=seconds, concurrency=concurrency, max_requests=max_requests),
+            }
+            log(f"  {name} {path}: {results[name]['rps']} requests/s")
+        share = (
+            results["public home page"]["rps"] / results["bare view"]["rps"]
+            if results["bare view"]["rps"]
+            else 0
+        )
+        return {"port": port, "workers": 2, "seconds": seconds, "results": results, "share": round(share, 3)}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+
+
+# --- The run -----------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+            memory = f"{kib / 2**20:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+    elif connection.vendor == "sqlite":
+        version = f"SQLite {sqlite3.sqlite_version}"
+    else:
+        version = connection.vendor
+    return {
+        "nproc": os.cpu_count(),
+        "memory": memory,
+        "database": version,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "platform": platform.platform(),
+    }
+
+
+def parse_sizes(text: str) -> list[tuple[int, int]]:
+    sizes = []
+    for part in text.split(","):
+        donors, _, dropoffs = part.strip().partition(":")
+        if not donors.isdigit() or not dropoffs.isdigit() or int(donors) < 1:
+            raise ValueError(f"A size is DONORS:DROPOFFS, like 1000:10000, not {part!r}.")
+        sizes.append((int(donors), int(dropoffs)))
+    return sizes
+
+
+def run(
+    *,
+    sizes: list[tuple[int, int]],
+    requests: int = 20,
+    load: bool = True,
+    load_seconds: float = 8,
+    export_memory: bool = True,
+    out_dir: Path,
+    log=print,
+) -> dict:
+    rows = {
+        page.name: PageRow(page.name, page.persona, in_ratio_target=page.in_ratio_target) for page in PAGES
+    }
+    exports, seeds = [], []
+    test_overrides = override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        SECURE_SSL_REDIRECT=False,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    with test_overrides:
+        for donors, dropoffs in sizes:
+            log(f"Seeding {donors:,} donors / {dropoffs:,} drop-offs...")
+            report = scale.seed(donors=donors, dropoffs=dropoffs, replace=True, log=log)
+            seeds.append(
+                {
+                    "donors": donors,
+                    "dropoffs": dropoffs,
+                    "seconds": report.seconds,
+                    "total_seconds": round(report.total_seconds, 1),
+                }
+            )
+            ctx = prepare()
+            for page in PAGES:
+                row = rows[page.name]
+                try:
+                    url, result = measure_page(page, ctx, requests=requests)
+                except NoReverseMatch:
+                    row.available, row.note = False, "not available (URL name does not exist yet)"
+                    row.sizes.append(Measure(note="not available"))
+                    continue
+                except LookupError as missing:
+                    row.sizes.append(Measure(note=f"not available: {missing}"))
+                    continue
+                row.url = row.url or re.sub(r"/(q|s)/[^/]+/", r"/\1/<token>/", url)
+                row.sizes.append(result)
+                log(
+                    f"  {page.name}: {result.queries} queries, "
+                    f"median {result.median_ms} ms, p95 {result.p95_ms} ms"
+                    + (f" ({result.note})" if result.note else "")
+                )
+            try:
+                export = measure_export(ctx, memory=export_memory)
+            except NoReverseMatch:
+                export = {"note": "not available"}
+            export.update(donors=donors, dropoffs=dropoffs)
+            exports.append(export)
+            log(
+                f"  CSV export: {export.get('rows')} rows in {export.get('seconds')} s, "
+                f"peak growth {export.get('peak_growth_mb')} MB"
+            )
+        load_result = None
+        if load:
+            log("Throughput: a public page against a bare Django view...")
+            try:
+                load_result = load_test(seconds=load_seconds, log=log)
+            except (RuntimeError, OSError) as problem:
+                load_result = {"error": str(problem)}
+    results = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "sizes": [{"donors": d, "dropoffs": m} for d, m in sizes],
+        "requests_per_page": requests,
+        "seeds": seeds,
+        "pages": [{**asdict(r), "ratio": r.ratio()} for r in rows.values()],
+        "export": exports,
+        "load": load_result,
+    }
+    results["targets"] = targets(rows.values(), exports, load_result, two_sizes=len(sizes) > 1)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "latest.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (out_dir / "latest.md").write_text(markdown(results, rows.values()))
+    return results
+
+
+def targets(rows, exports, load_result, *, two_sizes: bool) -> list[dict]:
+    measured = [
+        r for r in rows if r.available and len(r.sizes) >= 2 and all(m.queries is not None for m in r.sizes)
+    ]
+    out = []
+    if two_sizes:
+        changed = [
+            f"{r.name} ({' -> '.join(str(m.queries) for m in r.sizes)})"
+            for r in measured
+            if len({m.queries for m in r.sizes}) > 1
+        ]
+        out.append(
+            {
+                "target": "same query count at every size",
+                "result": "FAIL" if changed else "PASS",
+                "detail": "; ".join(changed) or f"{len(measured)} pages",
+            }
+        )
+        slow = [
+            f"{r.name} ({r.ratio():.2f})"
+            for r in measured
+            if r.in_ratio_target and r.ratio() and r.ratio() > MAX_RATIO
+        ]
+        out.append(
+            {
+                "target": f"large/small median latency <= {MAX_RATIO}",
+                "result": "FAIL" if slow else "PASS",
+                "detail": "; ".join(slow) or f"{len(measured)} pages",
+            }
+        )
+    else:
+        for name in ("same query count at every size", f"large/small median latency <= {MAX_RATIO}"):
+            out.append({"target": name, "result": "NOT MEASURED", "detail": "needs two sizes"})
+    if load_result and "share" in load_result:
+        share = load_result["share"]
+        out.append(
+            {
+                "target": f"public page >= {MIN_THROUGHPUT_SHARE:.0%} of bare view throughput",
+                "result": "PASS" if share >= MIN_THROUGHPUT_SHARE else "FAIL",
+                "detail": f"{share:.0%}",
+            }
+        )
+    else:
+        detail = (load_result or {}).get("error", "skipped (--no-load)")
+        out.append(
+            {
+                "target": f"public page >= {MIN_THROUGHPUT_SHARE:.0%} of bare view throughput",
+                "result": "NOT MEASURED",
+                "detail": detail,
+            }
+        )
+    last = exports[-1] if exports else {}
+    growth = last.get("peak_growth_mb")
+    if growth is None:
+        out.append(
+            {
+                "target": f"CSV export peak memory growth < {MAX_EXPORT_GROWTH_MB} MB",
+                "result": "NOT MEASURED",
+                "detail": last.get("note", ""),
+            }
+        )
+    else:
+        out.append(
+            {
+                "target": f"CSV export peak memory growth < {MAX_EXPORT_GROWTH_MB} MB",
+                "result": "PASS" if growth < MAX_EXPORT_GROWTH_MB and last.get("status") == 200 else "FAIL",
+                "detail": f"{growth} MB for {last.get('rows'):,} rows (HTTP {last.get('status')})",
+            }
+        )
+    return out
+
+
+def _fmt(value, suffix=""):
+    return "—" if value is None else f"{value}{suffix}"
+
+
+def markdown(results: dict, rows) -> str:
+    sizes = results["sizes"]
+    small, large = sizes[0], sizes[-1]
+    m = results["machine"]
+    lines = [
+        "# Scale benchmark",
+        "",
+        f"- Date: {results['date']}",
+        f"- Machine: {m['nproc']} CPUs (nproc), {m['memory']} memory, {m['platform']}",
+        f"- Database: {m['database']}; Python {m['python']}, Django {m['django']}",
+        f"- Sizes: small {small['donors']:,} donors / {small['dropoffs']:,} drop-offs; "
+        f"large {large['donors']:,} / {large['dropoffs']:,}; {results['requests_per_page']} timed requests "
+        "per page (Django test Client, in process, after one warm-up request)",
+        "",
+    ]
+    for seed in results["seeds"]:
+        lines.append(f"- seed_scale {seed['donors']:,} / {seed['dropoffs']:,}: {seed['total_seconds']} s")
+    lines += [
+        "",
+        "| page | persona | queries small / large | median ms small / large | p95 ms small / large "
+        "| large/small | note |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        first, last = row.sizes[0] if row.sizes else Measure(), row.sizes[-1] if row.sizes else Measure()
+        ratio = row.ratio()
+        notes = "; ".join(dict.fromkeys(n for n in [row.note, first.note, last.note] if n))
+        lines.append(
+            f"| {row.name} | {row.persona} | {_fmt(first.queries)} / {_fmt(last.queries)} | "
+            f"{_fmt(first.median_ms)} / {_fmt(last.median_ms)} | "
+            f"{_fmt(first.p95_ms)} / {_fmt(last.p95_ms)} | "
+            f"{'—' if ratio is None else f'{ratio:.2f}'} | {notes} |"
+        )
+    lines += [
+        "",
+        "## CSV export (whole file, streamed)",
+        "",
+        "| size | rows | queries | seconds | rows/s | peak Python memory growth (tracemalloc) "
+        "| max RSS growth |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for export in results["export"]:
+        lines.append(
+            f"| {export['donors']:,} / {export['dropoffs']:,} | {_fmt(export.get('rows'))} | "
+            f"{_fmt(export.get('queries'))} | {_fmt(export.get('seconds'))} | "
+            f"{_fmt(export.get('rows_per_second'))} | "
+            f"{_fmt(export.get('peak_growth_mb'), ' MB')} | {_fmt(export.get('maxrss_growth_mb'), ' MB')} |"
+        )
+    lines += ["", "## Throughput under gunicorn (2 workers, 127.0.0.1)", ""]
+    load = results["load"]
+    if not load:
+        lines.append("Skipped (--no-load).")
+    elif "error" in load:
+        lines.append(f"Not measured: {load['error']}")
+    else:
+        for name, result in load["results"].items():
+            lines.append(
+                f"- {name} `{result['path']}`: {result['rps']} requests/s ({result['tool']}, "
+                f"{load['seconds']} s)"
+            )
+        lines.append(f"- public page / bare view: {load['share']:.0%}")
+    lines += ["", "## Targets", "", "| target | result | detail |", "| --- | --- | --- |"]
+    for target in results["targets"]:
+        lines.append(f"| {target['target']} | {target['result']} | {target['detail']} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,61 @@
+"""Measure every page at a small and a large data size; see milkbank/bench.py."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from milkbank import bench
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed scale data at each size (replacing earlier scale data), measure queries and latency per page, "
+        "the CSV export and gunicorn throughput; print PASS/FAIL per target; write bench-results/latest.*"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sizes",
+            default="1000:10000,100000:1000000",
+            help="DONORS:DROPOFFS for each size, comma separated (the first is 'small', the last 'large').",
+        )
+        parser.add_argument("--small-only", action="store_true", help="Only the first size (a quick run).")
+        parser.add_argument("--requests", type=int, default=20, help="Timed requests per page and size.")
+        parser.add_argument("--no-load", action="store_true", help="Skip the gunicorn throughput test.")
+        parser.add_argument("--load-seconds", type=float, default=8, help="Seconds of load per URL (max 60).")
+        parser.add_argument(
+            "--no-export-memory", action="store_true", help="Skip the tracemalloc export run."
+        )
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench-results"))
+        parser.add_argument("--strict", action="store_true", help="Exit non-zero when a target fails.")
+
+    def handle(self, *args, **options):
+        try:
+            sizes = bench.parse_sizes(options["sizes"])
+        except ValueError as problem:
+            raise CommandError(str(problem)) from None
+        if options["small_only"]:
+            sizes = sizes[:1]
+        if not 1 <= options["requests"] <= 1000:
+            raise CommandError("--requests must be between 1 and 1000.")
+        results = bench.run(
+            sizes=sizes,
+            requests=options["requests"],
+            load=not options["no_load"],
+            load_seconds=min(max(options["load_seconds"], 1), 60),
+            export_memory=not options["no_export_memory"],
+            out_dir=Path(options["output"]),
+            log=self.stdout.write,
+        )
+        self.stdout.write("")
+        self.stdout.write((Path(options["output"]) / "latest.md").read_text())
+        failed = [t for t in results["targets"] if t["result"] == "FAIL"]
+        for target in results["targets"]:
+            style = {"PASS": self.style.SUCCESS, "FAIL": self.style.ERROR}.get(
+                target["result"], self.style.WARNING
+            )
+            self.stdout.write(style(f"{target['result']}: {target['target']} ({target['detail']})"))
+        self.stdout.write(f"Written: {options['output']}/latest.md and latest.json")
+        if failed and options["strict"]:
+            raise CommandError(f"{len(failed)} target(s) failed.")

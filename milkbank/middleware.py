@@ -1,0 +1,30 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+SESSION_STARTED = "milkbank_session_started"
+
+
+@receiver(user_logged_in)
+def _mark_session_start(sender, request, user, **kwargs):
+    request.session[SESSION_STARTED] = int(time.time())
+
+
+class StaffSessionLimitMiddleware:
+    """End a signed-in session after an absolute limit, however active (the idle limit is the cookie age)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED)
+            if started is None:
+                request.session[SESSION_STARTED] = int(time.time())
+            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+        return self.get_response(request)
