@@ -1,0 +1,23 @@
+from .donor import AccessLink, Counter, Donor, ReminderSent, Task, TimelineEvent
+from .milk import Depot, DropOff, FreezerCheck, Shipment
+from .screening import BloodTest, Bloodwork, Deferral, PhoneScreen, Questionnaire, Release, SignOff
+
+__all__ = [
+    "AccessLink",
+    "BloodTest",
+    "Bloodwork",
+    "Counter",
+    "Deferral",
+    "Depot",
+    "Donor",
+    "DropOff",
+    "FreezerCheck",
+    "PhoneScreen",
+    "ReminderSent",
+    "Questionnaire",
+    "Release",
+    "Shipment",
+    "SignOff",
+    "Task",
+    "TimelineEvent",
+]

@@ -1,0 +1,363 @@
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.validators import MinLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Counter(models.Model):
+    """A named counter that only goes up; donor numbers come from here so none is ever reused."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}: {self.value}"
+
+
+class DonorQuerySet(models.QuerySet):
+    def for_admin_list(self):
+        return self.select_related("coordinator")
+
+    def needing_action(self):
+        """Donors a coordinator has to move along: open screening steps and deferrals that have ended."""
+        today = timezone.localdate()
+        return self.filter(
+            Q(stage__in=Donor.Stage.waiting_on_staff())
+            | Q(stage=Donor.Stage.DEFERRED, deferred_until__lte=today)
+        )
+
+    def overdue(self, *, days=None):
+        days = days or settings.MILKBANK["REMINDER_AFTER_DAYS"]
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(stage__in=Donor.Stage.in_screening(), stage_changed_at__lt=cutoff)
+
+    def approved(self):
+        return self.filter(stage=Donor.Stage.APPROVED)
+
+
+class Donor(models.Model):
+    class Stage(models.TextChoices):
+        INQUIRY = "inquiry", "Inquiry"
+        PHONE_SCREEN_PASSED = "phone_screen_passed", "Phone screen passed"
+        QUESTIONNAIRE_SENT = "questionnaire_sent", "Questionnaire sent"
+        QUESTIONNAIRE_SUBMITTED = "questionnaire_submitted", "Questionnaire submitted"
+        QUESTIONNAIRE_ACCEPTED = "questionnaire_accepted", "Questionnaire accepted"
+        BLOODWORK_ORDERED = "bloodwork_ordered", "Bloodwork ordered"
+        BLOODWORK_RESULTED = "bloodwork_resulted", "Bloodwork resulted"
+        READY_FOR_SIGNOFF = "ready_for_signoff", "Ready for sign-off"
+        APPROVED = "approved", "Approved"
+        DEFERRED = "deferred", "Deferred"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RESEARCH_ONLY = "research_only", "Research only"
+        INACTIVE = "inactive", "Inactive"
+
+        @classmethod
+        def in_screening(cls):
+            return [
+                cls.INQUIRY,
+                cls.PHONE_SCREEN_PASSED,
+                cls.QUESTIONNAIRE_SENT,
+                cls.QUESTIONNAIRE_SUBMITTED,
+                cls.QUESTIONNAIRE_ACCEPTED,
+                cls.BLOODWORK_ORDERED,
+                cls.BLOODWORK_RESULTED,
+                cls.READY_FOR_SIGNOFF,
+            ]
+
+        @classmethod
+        def waiting_on_staff(cls):
+            """Stages where the next move is the bank's, not the donor's."""
+            return [
+                cls.INQUIRY,
+                cls.PHONE_SCREEN_PASSED,
+                cls.QUESTIONNAIRE_SUBMITTED,
+                cls.QUESTIONNAIRE_ACCEPTED,
+                cls.BLOODWORK_RESULTED,
+                cls.READY_FOR_SIGNOFF,
+            ]
+
+        @classmethod
+        def closed(cls):
+            return [cls.DECLINED, cls.WITHDRAWN, cls.INACTIVE]
+
+    class Pathway(models.TextChoices):
+        CLINICAL = "clinical", "Milk for babies in hospital"
+        RESEARCH = "research", "Research only"
+
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True, default="")
+    preferred_name = models.CharField(max_length=100, blank=True, default="")
+    email = models.EmailField(max_length=254, blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    best_time_to_call = models.CharField(max_length=200, blank=True, default="")
+    preferred_contact = models.CharField(max_length=10, choices=ContactMethod, default=ContactMethod.PHONE)
+    date_of_birth = models.DateField(null=True, blank=True)
+    address_line1 = models.CharField("address", max_length=200, blank=True, default="")
+    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True, default="")
+    city = models.CharField(max_length=100, blank=True, default="")
+    region = models.CharField("state or province", max_length=100, blank=True, default="")
+    postal_code = models.CharField(max_length=20, blank=True, default="")
+
+    pathway = models.CharField(max_length=10, choices=Pathway, default=Pathway.CLINICAL)
+    research_consent = models.BooleanField(
+        default=False, help_text="The donor agreed that milk not used for babies may go to research."
+    )
+    contact_consent = models.BooleanField(default=False)
+    reminders_opt_out = models.BooleanField(
+        default=False, help_text="The donor asked for no reminder messages."
+    )
+
+    bereaved = models.BooleanField(default=False, help_text="The donor's baby has died.")
+    baby_first_name = models.CharField(max_length=60, blank=True, default="")
+    baby_birth_date = models.DateField(null=True, blank=True)
+
+    stage = models.CharField(max_length=30, choices=Stage, default=Stage.INQUIRY, editable=False)
+    stage_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    screening_round = models.PositiveSmallIntegerField(default=1, editable=False)
+    return_stage = models.CharField(max_length=30, choices=Stage, blank=True, default="", editable=False)
+    deferred_until = models.DateField(null=True, blank=True, editable=False)
+    exit_reason = models.TextField(blank=True, default="", editable=False)
+    donor_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    approved_on = models.DateField(null=True, blank=True, editable=False)
+    finished_on = models.DateField(null=True, blank=True, editable=False)
+    thanked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="donors"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymized_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up on each staff edit, so two editors cannot overwrite each other.",
+    )
+
+    objects = DonorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-stage_changed_at", "-id"]
+        permissions = [
+            ("export_donor", "Can export a donor's data"),
+            ("anonymize_donor", "Can anonymize a donor"),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "stage_changed_at"], name="donors_donor_stage_idx"),
+            # The default list order ("All donors"), and the deferral half of "Needing action".
+            models.Index(fields=["-stage_changed_at", "-id"], name="donors_donor_recent_idx"),
+            models.Index(fields=["stage", "deferred_until"], name="donors_donor_deferred_idx"),
+            models.Index(fields=["coordinator", "stage"], name="donors_donor_coord_idx"),
+            models.Index(fields=["last_name", "first_name"], name="donors_donor_name_idx"),
+            models.Index(fields=["email"], name="donors_donor_email_idx"),
+            models.Index(fields=["phone"], name="donors_donor_phone_idx"),
+            models.Index(fields=["bereaved", "stage"], name="donors_donor_bereaved_idx"),
+            models.Index(fields=["pathway", "stage"], name="donors_donor_pathway_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["donor_number"],
+                condition=Q(donor_number__isnull=False),
+                name="donors_donor_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="approved") | Q(donor_number__isnull=False, approved_on__isnull=False),
+                name="donors_donor_approved_has_number",
+                violation_error_message="An approved donor needs a donor number and an approval date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="deferred") | Q(deferred_until__isnull=False),
+                name="donors_donor_deferred_has_end",
+                violation_error_message="A deferral needs an end date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(pathway="research") | ~Q(stage__in=["approved"]),
+                name="donors_donor_research_never_approved",
+                violation_error_message="A research-only donor is never approved for clinical milk.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.donor_number:
+            return f"{self.display_name} ({self.number_label})"
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("admin:donors_donor_change", args=[self.pk])
+
+    @property
+    def display_name(self):
+        name = self.preferred_name or self.first_name
+        return f"{name} {self.last_name}".strip()
+
+    @property
+    def number_label(self):
+        return f"D{self.donor_number:06d}" if self.donor_number else ""
+
+    @property
+    def is_closed(self):
+        return self.stage in Donor.Stage.closed()
+
+    def infant_release_needed(self):
+        """Rule 5: the infant's provider release, unless bereaved and the bank waives it."""
+        return not (self.bereaved and settings.MILKBANK["WAIVE_INFANT_RELEASE_WHEN_BEREAVED"])
+
+    def bloodwork_valid_until(self):
+        """The last day this donor's newest clear bloodwork covers, or None."""
+        drawn = self.bloodwork_set.clear().order_by("-drawn_on").values_list("drawn_on", flat=True).first()
+        if drawn is None:
+            return None
+        return drawn + datetime.timedelta(days=settings.MILKBANK["BLOODWORK_VALID_DAYS"])
+
+    def is_approved_on(self, day):
+        return self.stage == Donor.Stage.APPROVED and self.approved_on is not None and self.approved_on <= day
+
+
+class TimelineEvent(models.Model):
+    """One line on a donor's screening timeline: who did what, when and why. Never health details."""
+
+    class Kind(models.TextChoices):
+        STAGE = "stage", "Stage changed"
+        PHONE_SCREEN = "phone_screen", "Phone screen"
+        LINK = "link", "Private link"
+        QUESTIONNAIRE = "questionnaire", "Questionnaire"
+        BLOODWORK = "bloodwork", "Bloodwork"
+        RELEASE = "release", "Medical release"
+        SIGNOFF = "signoff", "Sign-off"
+        MESSAGE = "message", "Message sent"
+        NOTE = "note", "Note"
+        MILK = "milk", "Milk"
+
+    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    from_stage = models.CharField(max_length=30, choices=Donor.Stage, blank=True, default="")
+    to_stage = models.CharField(max_length=30, choices=Donor.Stage, blank=True, default="")
+    summary = models.CharField(max_length=300)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["donor", "-at"], name="donors_timeline_donor_idx")]
+
+    def __str__(self):
+        return self.summary
+
+
+class Task(models.Model):
+    """Something a coordinator must do, made by the system (a reactive result, a follow-up, a callback)."""
+
+    class Kind(models.TextChoices):
+        CALL_BACK = "call_back", "Call back a new inquiry"
+        TELL_PROVIDER = "tell_provider", "Tell the donor's provider about a confirmed result"
+        FOLLOW_UP_RESULT = "follow_up_result", "Follow up an indeterminate result"
+        REVIEW_FLAGS = "review_flags", "Review questionnaire answers that need a closer look"
+        OTHER = "other", "Other"
+
+    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=20, choices=Kind)
+    title = models.CharField(max_length=200)
+    due_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "due_on", "created_at"]
+        indexes = [models.Index(fields=["done_at", "due_on"], name="donors_task_open_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class AccessLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class AccessLink(models.Model):
+    """A donor's private link (questionnaire or status page). Only a hash of the secret is stored."""
+
+    class Purpose(models.TextChoices):
+        QUESTIONNAIRE = "questionnaire", "Health questionnaire"
+        STATUS = "status", "Status page"
+
+    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=20, choices=Purpose)
+    digest = models.CharField(max_length=64, unique=True, validators=[MinLengthValidator(64)])
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccessLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["donor", "purpose"],
+                condition=Q(revoked_at__isnull=True),
+                name="donors_accesslink_one_active",
+                violation_error_message="This donor already has an open link of this kind.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} link"
+
+    @staticmethod
+    def digest_for(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+
+class ReminderSent(models.Model):
+    """A reminder already sent, so `send_reminders` never sends the same one twice (a unique key)."""
+
+    donor = models.ForeignKey(Donor, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(
+        max_length=60, help_text="What this reminder is about, e.g. the date it refers to."
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["donor", "kind", "key"], condition=Q(donor__isnull=False), name="donors_reminder_once"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "key"], condition=Q(donor__isnull=True), name="donors_reminder_once_staff"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"

@@ -1,0 +1,87 @@
+"""Email to donors and coordinators: plain text and HTML, with a gentler variant for bereaved donors.
+
+Templates live in templates/donors/email/<name>.txt and <name>.html; a `<name>_bereaved.txt/.html` pair, when
+present, is used for bereaved donors so no message assumes a living baby.
+"""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string, select_template
+
+from .models import Donor, TimelineEvent
+
+logger = logging.getLogger(__name__)
+
+
+def _template_base(name: str, *, bereaved: bool) -> str:
+    if bereaved:
+        try:
+            get_template(f"donors/email/{name}_bereaved.txt")
+            return f"donors/email/{name}_bereaved"
+        except TemplateDoesNotExist:
+            pass
+    return f"donors/email/{name}"
+
+
+def render_email(name: str, context: dict, *, bereaved: bool = False) -> tuple[str, str, str]:
+    """Return (subject, text, html) for an email template."""
+    base = _template_base(name, bereaved=bereaved)
+    ctx = {"bank": settings.MILKBANK, "site_url": settings.SITE_URL, **context}
+    # One subject per message; a bereaved variant may have its own, or share the plain one.
+    subject_template = select_template([f"{base}_subject.txt", f"donors/email/{name}_subject.txt"])
+    subject = subject_template.render(ctx)
+    text = render_to_string(f"{base}.txt", ctx)
+    html = render_to_string(f"{base}.html", ctx)
+    return " ".join(subject.split()), text, html
+
+
+def email_donor(*, donor: Donor, name: str, context: dict, by=None, summary: str) -> bool:
+    """Email a donor and note it on their timeline (the summary, never the content). False if no address."""
+    if not donor.email:
+        TimelineEvent.objects.create(
+            donor=donor,
+            by=by,
+            kind=TimelineEvent.Kind.MESSAGE,
+            summary=f"Not emailed (no address): {summary}",
+        )
+        return False
+    subject, text, html = render_email(name, {"donor": donor, **context}, bereaved=donor.bereaved)
+    message = EmailMultiAlternatives(subject, text, to=[donor.email])
+    message.attach_alternative(html, "text/html")
+    sent = _send(message, template=name, donor_id=donor.pk)
+    TimelineEvent.objects.create(
+        donor=donor,
+        by=by,
+        kind=TimelineEvent.Kind.MESSAGE,
+        summary=f"Emailed: {summary}" if sent else f"Email could not be sent: {summary}",
+    )
+    return sent
+
+
+def _send(message: EmailMultiAlternatives, *, template: str, donor_id=None) -> bool:
+    """Send, or log (by id only) that the mail server refused. A step the bank took stays taken, and the
+    timeline says the message did not go, so a coordinator can call instead."""
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException) as error:
+        # The error's type only: SMTP errors can carry the recipient's address.
+        logger.warning(
+            "email not sent: template=%s donor_id=%s error=%s", template, donor_id, type(error).__name__
+        )
+        return False
+    logger.info("email sent: template=%s donor_id=%s", template, donor_id)
+    return True
+
+
+def email_coordinators(*, name: str, context: dict) -> None:
+    address = settings.MILKBANK["COORDINATOR_EMAIL"]
+    if not address:
+        return
+    subject, text, html = render_email(name, context)
+    message = EmailMultiAlternatives(subject, text, to=[address])
+    message.attach_alternative(html, "text/html")
+    _send(message, template=name)
