@@ -1,0 +1,310 @@
+"""Forever Butterflies: the memorial quilts and the butterflies on them (DESIGN.md, "Forever Butterflies")."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .validators import validate_embroidery_name, validate_no_markup, validate_not_future
+
+# The column holds any name the embroidery limit allows (a setting of at most 60 letters), with room for the
+# accents and joiners a letter can carry. The letter count itself is checked by validate_embroidery_name.
+NAME_COLUMN_MAX = 150
+
+
+class QuiltQuerySet(models.QuerySet):
+    def for_staff_list(self):
+        filled = Count("butterflies")
+        return self.annotate(filled=filled, open_places=models.F("capacity") - filled)
+
+
+class Quilt(models.Model):
+    name = models.CharField(
+        "name or number", max_length=100, unique=True, validators=[validate_no_markup], help_text="Quilt 3"
+    )
+    started_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    on_display_since = models.DateField(null=True, blank=True)
+    location = models.CharField(
+        "where",
+        max_length=200,
+        blank=True,
+        default="",
+        validators=[validate_no_markup],
+        help_text="Where the quilt hangs or is kept, e.g. the milk bank lobby.",
+    )
+    capacity = models.PositiveSmallIntegerField(help_text="How many butterflies the quilt holds.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = QuiltQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="memorials_quilt_capacity_positive",
+                violation_error_message="A quilt holds at least one butterfly.",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(completed_on__gte=models.F("started_on")),
+                name="memorials_quilt_completed_after_start",
+                violation_error_message="A quilt is completed on or after the day it was started.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("memorials:quilt", args=[self.pk])
+
+    def clean(self):
+        # The database refuses this too (migration 0002); here it becomes a message on the form.
+        if self.pk and self.capacity:
+            highest = self.butterflies.aggregate(highest=models.Max("position"))["highest"]
+            if highest and self.capacity < highest:
+                raise ValidationError(
+                    {
+                        "capacity": ValidationError(
+                            "Place %(highest)d on this quilt is filled, so it holds at least %(highest)d.",
+                            code="below_filled",
+                            params={"highest": highest},
+                        )
+                    }
+                )
+
+
+class ButterflyQuerySet(models.QuerySet):
+    def for_memorial_wall(self):
+        """Names the family agreed to show AND staff approved; only the two fields the wall prints."""
+        return (
+            self.filter(show_name_consent=True, approved=True)
+            .only("id", "first_name", "birth_date")
+            .order_by("first_name", "birth_date", "id")
+        )
+
+    def for_sewing_queue(self):
+        return (
+            self.filter(status__in=[Butterfly.Status.REQUESTED, Butterfly.Status.SEWING])
+            .select_related("donor")
+            .order_by("requested_on", "id")
+        )
+
+    def for_quilt_places(self, quilt):
+        """What the quilt page prints in each place: the name and date, nothing about the family."""
+        return (
+            self.filter(quilt=quilt).only("id", "first_name", "birth_date", "position").order_by("position")
+        )
+
+    def for_work_order(self):
+        """The quilters' sheet: exactly what to stitch, nothing about the family."""
+        return (
+            self.filter(status__in=[Butterfly.Status.REQUESTED, Butterfly.Status.SEWING])
+            .only("id", "first_name", "birth_date", "status", "requested_on")
+            .order_by("requested_on", "id")
+        )
+
+    def keepsakes_to_send(self):
+        return (
+            self.filter(keepsake_sent_on__isnull=True).select_related("donor").order_by("requested_on", "id")
+        )
+
+
+class Butterfly(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        SEWING = "sewing", "Being sewn"
+        ON_QUILT = "on_quilt", "On a quilt"
+
+    class KeepsakeMethod(models.TextChoices):
+        NONE = "", "Not yet"
+        GIVEN = "given", "Given in person"
+        MAILED = "mailed", "Mailed"
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "Recorded by staff"
+        FORM = "form", "Asked on the website"
+        PAPER = "paper", "Older paper record"
+
+    first_name = models.CharField(
+        "baby's first name",
+        max_length=NAME_COLUMN_MAX,
+        validators=[validate_embroidery_name],
+        help_text="Exactly as it is to be stitched: spelling, accents and script as the family wrote it.",
+    )
+    birth_date = models.DateField("birth date", validators=[validate_not_future])
+
+    # The family: a bereaved donor, or (older paper records and website requests) a name and address.
+    donor = models.ForeignKey(
+        "donors.Donor",
+        null=True,
+        blank=True,
+        # A butterfly is the family's memorial: removing a donor record must not remove it silently.
+        on_delete=models.PROTECT,
+        related_name="butterflies",
+    )
+    family_name = models.CharField(
+        "family's name", max_length=200, blank=True, default="", validators=[validate_no_markup]
+    )
+    mailing_address = models.TextField(
+        "mailing address",
+        max_length=500,
+        blank=True,
+        default="",
+        validators=[validate_no_markup],
+        help_text="As it goes on the envelope for the keepsake.",
+    )
+    contact_email = models.EmailField("email", blank=True, default="")
+    contact_phone = models.CharField(
+        "phone", max_length=40, blank=True, default="", validators=[validate_no_markup]
+    )
+    source = models.CharField(max_length=10, choices=Source, default=Source.STAFF)
+    requested_on = models.DateField(default=timezone.localdate)
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.REQUESTED, editable=False)
+    sewing_started_on = models.DateField(null=True, blank=True, editable=False)
+    quilt = models.ForeignKey(
+        Quilt, null=True, blank=True, on_delete=models.PROTECT, related_name="butterflies", editable=False
+    )
+    position = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # 1 <= position and one butterfly per place are constraints below; position <= quilt.capacity spans two
+    # tables, so triggers hold it (migration 0002 says why a trigger rather than a copied capacity column).
+    placed_on = models.DateField(null=True, blank=True, editable=False)
+
+    keepsake_made_on = models.DateField(null=True, blank=True, editable=False)
+    keepsake_sent_on = models.DateField("keepsake given or mailed on", null=True, blank=True, editable=False)
+    keepsake_method = models.CharField(
+        "keepsake given how", max_length=10, choices=KeepsakeMethod, blank=True, default="", editable=False
+    )
+
+    # Consent is the family's; approval is ours. The wall needs both, and neither implies the other.
+    show_name_consent = models.BooleanField(
+        "family agrees to show the name online",
+        default=False,
+        help_text="Only the family can give this. Record it as they told you.",
+    )
+    approved = models.BooleanField("approved by staff for the wall", default=False, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    notes = models.TextField("staff notes", blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ButterflyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name_plural = "butterflies"
+        indexes = [
+            models.Index(fields=["status", "requested_on"], name="memorials_bfly_status_idx"),
+            models.Index(
+                fields=["show_name_consent", "approved", "first_name"], name="memorials_bfly_wall_idx"
+            ),
+            models.Index(fields=["keepsake_sent_on", "requested_on"], name="memorials_bfly_keepsake_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quilt", "position"],
+                condition=Q(quilt__isnull=False),
+                name="memorials_butterfly_one_per_position",
+                violation_error_message="Another butterfly already has that place on this quilt.",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__isnull=True) | Q(position__gte=1),
+                name="memorials_butterfly_position_positive",
+                violation_error_message="Places on a quilt are numbered from 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status="on_quilt", quilt__isnull=False, position__isnull=False, placed_on__isnull=False
+                )
+                | (~Q(status="on_quilt") & Q(quilt__isnull=True, position__isnull=True)),
+                name="memorials_butterfly_on_quilt_has_place",
+                violation_error_message="A butterfly on a quilt needs its quilt, place and date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sewing") | Q(sewing_started_on__isnull=False),
+                name="memorials_butterfly_sewing_has_date",
+                violation_error_message="Record when sewing started.",
+            ),
+            models.CheckConstraint(
+                condition=Q(donor__isnull=False) | ~Q(family_name=""),
+                name="memorials_butterfly_has_family",
+                violation_error_message="Choose the donor, or write the family's name.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(first_name="") & Q(LessThanOrEqual(Length("first_name"), NAME_COLUMN_MAX)),
+                name="memorials_butterfly_name_length",
+                violation_error_message="Please write the name to stitch.",
+            ),
+            models.CheckConstraint(
+                condition=Q(keepsake_sent_on__isnull=True, keepsake_method="")
+                | Q(
+                    keepsake_sent_on__isnull=False,
+                    keepsake_made_on__isnull=False,
+                    keepsake_method__in=["given", "mailed"],
+                    keepsake_sent_on__gte=models.F("keepsake_made_on"),
+                ),
+                name="memorials_butterfly_keepsake_sent_after_made",
+                violation_error_message="A keepsake is given or mailed, with how, after it is made.",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved=False, approved_at__isnull=True)
+                | Q(approved=True, approved_at__isnull=False),
+                name="memorials_butterfly_approval_has_time",
+                violation_error_message="Approval records when it was given.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} ({self.birth_date:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("admin:memorials_butterfly_change", args=[self.pk])
+
+    @property
+    def family_display(self) -> str:
+        """The family's name for staff: the donor's name, or the name on the paper record."""
+        if self.donor_id:
+            return self.donor.display_name
+        return self.family_name
+
+    @property
+    def keepsake_address(self) -> str:
+        """Where the keepsake goes: the family's own address on the request, else the donor's."""
+        if self.mailing_address:
+            return self.mailing_address
+        if self.donor_id:
+            donor = self.donor
+            city_line = " ".join(part for part in (donor.city, donor.region, donor.postal_code) if part)
+            lines = [donor.address_line1, donor.address_line2, city_line]
+            return "\n".join(line for line in lines if line)
+        return ""
+
+    @property
+    def on_wall(self) -> bool:
+        return self.show_name_consent and self.approved
+
+    @property
+    def keepsake_label(self) -> str:
+        if self.keepsake_sent_on:
+            return f"{self.get_keepsake_method_display()} {date_format(self.keepsake_sent_on, 'N j, Y')}"
+        if self.keepsake_made_on:
+            return "Made, not yet sent"
+        return "Not yet made"

@@ -1,0 +1,203 @@
+"""Every change of a butterfly's status goes through here: requested -> being sewn -> on a quilt, the
+keepsake, and staff approval for the public wall. Each function checks its rule and refuses with a message
+staff can act on (a ValidationError), so a form can show it next to the right field and nothing is half-saved.
+"""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from donors.models import Donor
+
+from .models import Butterfly, Quilt
+
+
+class MemorialRefusal(ValidationError):
+    """A status change the rules do not allow; the message says why and what to do instead."""
+
+
+def _lock(butterfly: Butterfly) -> Butterfly:
+    """Re-read the butterfly under a row lock, so two staff acting at once cannot both change it."""
+    return Butterfly.objects.select_for_update().get(pk=butterfly.pk)
+
+
+def _today(on: datetime.date | None) -> datetime.date:
+    today = timezone.localdate()
+    day = on or today
+    if day > today:
+        raise MemorialRefusal("That date is in the future.", code="future")
+    return day
+
+
+def _full_clean_and_save(butterfly: Butterfly) -> Butterfly:
+    butterfly.full_clean()
+    butterfly.save()
+    return butterfly
+
+
+@transaction.atomic
+def butterfly_request_for_donor(
+    *,
+    donor: Donor,
+    first_name: str = "",
+    birth_date: datetime.date | None = None,
+    show_name_consent: bool = False,
+    requested_on: datetime.date | None = None,
+    notes: str = "",
+) -> Butterfly:
+    """Record a butterfly for a bereaved donor's baby; name and date default to the donor's record."""
+    if not donor.bereaved:
+        raise MemorialRefusal(
+            "Butterflies are for families whose baby has died; this donor's record is not marked bereaved.",
+            code="not_bereaved",
+        )
+    first_name = first_name.strip() or donor.baby_first_name.strip()
+    birth_date = birth_date or donor.baby_birth_date
+    if not first_name or birth_date is None:
+        raise MemorialRefusal(
+            "The donor's record has no baby's first name and birth date; please write them in.",
+            code="missing_name",
+        )
+    butterfly = Butterfly(
+        donor=donor,
+        first_name=first_name,
+        birth_date=birth_date,
+        show_name_consent=show_name_consent,
+        requested_on=requested_on or timezone.localdate(),
+        source=Butterfly.Source.STAFF,
+        notes=notes,
+    )
+    return _full_clean_and_save(butterfly)
+
+
+@transaction.atomic
+def butterfly_request_for_family(
+    *,
+    first_name: str,
+    birth_date: datetime.date,
+    family_name: str,
+    mailing_address: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    show_name_consent: bool = False,
+    source: str = Butterfly.Source.FORM,
+    requested_on: datetime.date | None = None,
+    notes: str = "",
+) -> Butterfly:
+    """Record a butterfly for a family without a donor record: a website request or an older paper record."""
+    butterfly = Butterfly(
+        first_name=first_name.strip(),
+        birth_date=birth_date,
+        family_name=family_name.strip(),
+        mailing_address=mailing_address.strip(),
+        contact_email=contact_email.strip(),
+        contact_phone=contact_phone.strip(),
+        show_name_consent=show_name_consent,
+        source=source,
+        requested_on=requested_on or timezone.localdate(),
+        notes=notes,
+    )
+    return _full_clean_and_save(butterfly)
+
+
+@transaction.atomic
+def butterfly_start_sewing(*, butterfly: Butterfly, on: datetime.date | None = None) -> Butterfly:
+    butterfly = _lock(butterfly)
+    if butterfly.status != Butterfly.Status.REQUESTED:
+        raise MemorialRefusal(
+            "Only a requested butterfly can go to the quilters; this one is already %(status)s.",
+            code="not_requested",
+            params={"status": butterfly.get_status_display().lower()},
+        )
+    butterfly.status = Butterfly.Status.SEWING
+    butterfly.sewing_started_on = _today(on)
+    butterfly.save(update_fields=["status", "sewing_started_on", "updated_at"])
+    return butterfly
+
+
+@transaction.atomic
+def butterfly_place_on_quilt(
+    *, butterfly: Butterfly, quilt: Quilt, position: int, on: datetime.date | None = None
+) -> Butterfly:
+    """Sew a finished butterfly onto a quilt at a numbered place (or move it to another place)."""
+    butterfly = _lock(butterfly)
+    # Lock the quilt too: its capacity cannot change, and no one else can take the place, until we commit.
+    quilt = Quilt.objects.select_for_update().get(pk=quilt.pk)
+    if butterfly.status == Butterfly.Status.REQUESTED:
+        raise MemorialRefusal("This butterfly has not been sewn yet; start sewing it first.", code="not_sewn")
+    if not 1 <= position <= quilt.capacity:
+        raise MemorialRefusal(
+            "%(quilt)s has places 1 to %(capacity)d.",
+            code="position_out_of_range",
+            params={"quilt": quilt.name, "capacity": quilt.capacity},
+        )
+    taken = Butterfly.objects.filter(quilt=quilt, position=position).exclude(pk=butterfly.pk).first()
+    if taken is not None:
+        raise MemorialRefusal(
+            "Place %(position)d on %(quilt)s already holds %(name)s's butterfly.",
+            code="position_taken",
+            params={"position": position, "quilt": quilt.name, "name": taken.first_name},
+        )
+    butterfly.status = Butterfly.Status.ON_QUILT
+    butterfly.quilt = quilt
+    butterfly.position = position
+    butterfly.placed_on = _today(on)
+    if butterfly.sewing_started_on is None:
+        butterfly.sewing_started_on = butterfly.placed_on
+    butterfly.save(
+        update_fields=["status", "quilt", "position", "placed_on", "sewing_started_on", "updated_at"]
+    )
+    return butterfly
+
+
+@transaction.atomic
+def keepsake_record_made(*, butterfly: Butterfly, on: datetime.date | None = None) -> Butterfly:
+    butterfly = _lock(butterfly)
+    day = _today(on)
+    if butterfly.keepsake_sent_on and day > butterfly.keepsake_sent_on:
+        raise MemorialRefusal("The keepsake was already given or mailed before that date.", code="after_sent")
+    butterfly.keepsake_made_on = day
+    butterfly.save(update_fields=["keepsake_made_on", "updated_at"])
+    return butterfly
+
+
+@transaction.atomic
+def keepsake_record_sent(*, butterfly: Butterfly, method: str, on: datetime.date | None = None) -> Butterfly:
+    """Record that the family has the keepsake butterfly: given in person or mailed, and when."""
+    butterfly = _lock(butterfly)
+    if method not in (Butterfly.KeepsakeMethod.GIVEN, Butterfly.KeepsakeMethod.MAILED):
+        raise MemorialRefusal("Choose whether it was given in person or mailed.", code="method")
+    if butterfly.keepsake_made_on is None:
+        raise MemorialRefusal(
+            "Record that the keepsake has been made before it is given or mailed.", code="not_made"
+        )
+    day = _today(on)
+    if day < butterfly.keepsake_made_on:
+        raise MemorialRefusal(
+            "It cannot be given or mailed before it was made (%(made)s).",
+            code="before_made",
+            params={"made": butterfly.keepsake_made_on.isoformat()},
+        )
+    if method == Butterfly.KeepsakeMethod.MAILED and not butterfly.keepsake_address:
+        raise MemorialRefusal(
+            "There is no mailing address for this family; add one before recording it as mailed.",
+            code="no_address",
+        )
+    butterfly.keepsake_sent_on = day
+    butterfly.keepsake_method = method
+    butterfly.save(update_fields=["keepsake_sent_on", "keepsake_method", "updated_at"])
+    return butterfly
+
+
+@transaction.atomic
+def butterfly_set_approval(*, butterfly: Butterfly, approved: bool, by: AbstractBaseUser) -> Butterfly:
+    """Staff approval for the public wall. The wall still needs the family's own consent as well."""
+    butterfly = _lock(butterfly)
+    butterfly.approved = approved
+    butterfly.approved_at = timezone.now() if approved else None
+    butterfly.approved_by = by if approved else None
+    butterfly.save(update_fields=["approved", "approved_at", "approved_by", "updated_at"])
+    return butterfly

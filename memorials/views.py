@@ -1,0 +1,120 @@
+"""Forever Butterflies pages: the public page (the program, the request form, the memorial wall) and the
+staff work lists (the sewing queue and its printable work order, the quilts, keepsakes still to send).
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from milkbank.access import staff_permission
+
+from . import services
+from .forms import ButterflyRequestForm
+from .models import Butterfly, Quilt
+from .validators import embroidery_name_max
+
+logger = logging.getLogger(__name__)
+
+WALL_PAGE_SIZE = 60
+STAFF_PAGE_SIZE = 50
+# Generous enough for a hospital ward sharing one address, small enough to stop a flood.
+REQUEST_RATE = "10/h"
+
+
+def _page(request, queryset, size):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def home(request):
+    form = ButterflyRequestForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        limited = is_ratelimited(
+            request, group="memorials.request", key="ip", rate=REQUEST_RATE, method="POST", increment=True
+        )
+        if limited:
+            form.add_error(
+                None,
+                "We have had many requests from here in the last hour. Please try again later, or call us "
+                "and we will gladly write it down for you.",
+            )
+            status = 429
+        elif form.is_robot():
+            # Say thank you and keep nothing: a robot learns nothing from the answer.
+            logger.info("butterfly request: honeypot filled, nothing saved")
+            return redirect("memorials:thanks")
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.butterfly_request_for_family(
+                    first_name=data["first_name"],
+                    birth_date=data["birth_date"],
+                    family_name=data["family_name"],
+                    mailing_address=data["mailing_address"],
+                    contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"],
+                    show_name_consent=data["show_name_consent"],
+                    source=Butterfly.Source.FORM,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("memorials:thanks")
+    wall = _page(request, Butterfly.objects.for_memorial_wall(), WALL_PAGE_SIZE)
+    context = {"form": form, "wall": wall, "page_obj": wall, "name_max": embroidery_name_max()}
+    return render(request, "memorials/home.html", context, status=status)
+
+
+@require_safe
+def thanks(request):
+    return render(request, "memorials/thanks.html")
+
+
+# --- Staff work lists ------------------------------------------------------------------------------------
+
+
+def staff_view(perm):
+    """A staff work list: the staff gate with two-step sign-in (milkbank.access), then `perm`; GET only."""
+
+    def decorator(view):
+        return staff_permission(perm)(require_safe(view))
+
+    return decorator
+
+
+@staff_view("memorials.view_butterfly")
+def sewing_queue(request):
+    page = _page(request, Butterfly.objects.for_sewing_queue(), STAFF_PAGE_SIZE)
+    return render(request, "memorials/staff/sewing_queue.html", {"page_obj": page})
+
+
+@staff_view("memorials.view_butterfly")
+def work_order(request):
+    """The quilters' sheet: every butterfly in the queue, name and date exactly as to stitch."""
+    butterflies = Butterfly.objects.for_work_order()
+    return render(request, "memorials/staff/work_order.html", {"butterflies": butterflies})
+
+
+@staff_view("memorials.view_quilt")
+def quilts(request):
+    return render(request, "memorials/staff/quilts.html", {"quilts": Quilt.objects.for_staff_list()})
+
+
+@staff_view("memorials.view_quilt")
+def quilt(request, pk):
+    quilt = get_object_or_404(Quilt, pk=pk)
+    by_position = {b.position: b for b in Butterfly.objects.for_quilt_places(quilt)}
+    places = [(number, by_position.get(number)) for number in range(1, quilt.capacity + 1)]
+    context = {"quilt": quilt, "places": places, "filled": len(by_position)}
+    return render(request, "memorials/staff/quilt.html", context)
+
+
+@staff_view("memorials.view_butterfly")
+def keepsakes(request):
+    page = _page(request, Butterfly.objects.keepsakes_to_send(), STAFF_PAGE_SIZE)
+    return render(request, "memorials/staff/keepsakes.html", {"page_obj": page})
