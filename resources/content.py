@@ -1,0 +1,162 @@
+"""Public content as the pages show it, built once and kept in the shared cache until an editor changes it.
+
+What is expensive and the same for everyone is the published content: the sanitized Markdown, the section's
+pages, the lists. That is cached here, as plain dicts, under a key that includes a "generation"; and for
+visitors without a session, whole rendered pages too (`cached_response`).
+Any save or delete of content (and every `migrate`) starts a new generation, so an edit shows at once and
+old entries simply expire. A warm public page costs no database query; a cold one a fixed, small number.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import reverse
+
+from .models import SECTION_HUBS, GriefResource, MilkBank, Page
+from .rendering import render_markdown
+
+GENERATION_KEY = "resources:content-generation"
+ENTRY_TIMEOUT = 60 * 60 * 24  # entries of an old generation are never read again; let them expire
+
+
+def invalidate(**_signal_kwargs):
+    """Start a new generation: every cached piece of public content is rebuilt on its next request."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Lost (evicted or a cold cache): a fresh value can never match entries built before.
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def cached_response(request, build):
+    """A whole public page from the cache, or built by `build()` and kept for the next visitor.
+
+    Only for visitors who carry no session or flash message (then the page is the same for everyone: it
+    holds no CSRF token, since the feedback endpoint does not need one) and only for 200 answers. An entry
+    built in an older content generation is never served, so an edit shows at once.
+    """
+    personal = settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    if personal or request.method not in ("GET", "HEAD"):
+        return build()
+    # One cache read for both the current generation and the page (it stores the generation it was built in).
+    key = f"resources:response:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or _generation()
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return HttpResponse(entry[1], content_type=entry[2])
+    response = build()
+    if response.status_code == 200 and not response.streaming:
+        cache.set(key, (generation, response.content, response["Content-Type"]), ENTRY_TIMEOUT)
+    return response
+
+
+def _cached(name: str, build):
+    key = f"resources:{_generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if value is not None:  # misses are not cached, so unknown addresses cannot fill the cache
+            cache.set(key, value, ENTRY_TIMEOUT)
+    return value
+
+
+def _link(page: Page, current_slug: str = "") -> dict:
+    return {
+        "title": page.title,
+        "summary": page.summary,
+        "url": page.get_absolute_url(),
+        "current": page.slug == current_slug,
+    }
+
+
+def section_trail(section: str) -> list[dict]:
+    """The breadcrumb step for a section: its label, linking to the section's start page."""
+    return [
+        {"title": Page.Section(section).label, "url": reverse("resources:page", args=[SECTION_HUBS[section]])}
+    ]
+
+
+def home_sections() -> list[dict]:
+    """Each section with its published pages, for the home page."""
+
+    def build():
+        pages = list(Page.objects.for_index())
+        return [
+            {
+                "label": label,
+                "value": value,
+                "pages": [_link(page) for page in pages if page.section == value],
+            }
+            for value, label in Page.Section.choices
+        ]
+
+    return _cached("home", build)
+
+
+def _page_bundle(page: Page, siblings: list[Page]) -> dict:
+    return {
+        "title": page.title,
+        "slug": page.slug,
+        "summary": page.summary,
+        "section": page.section,
+        "section_label": page.get_section_display(),
+        "updated_at": page.updated_at,
+        "body_html": render_markdown(page.body),
+        "trail": [] if page.slug == SECTION_HUBS[page.section] else section_trail(page.section),
+        "siblings": [_link(sibling, page.slug) for sibling in siblings],
+    }
+
+
+def page(slug: str) -> dict | None:
+    """A published page ready to show, with its section's pages for navigation; None if there is none."""
+
+    def build():
+        found = Page.objects.published().filter(slug=slug).first()
+        if found is None:
+            return None
+        siblings = list(Page.objects.for_index().filter(section=found.section))
+        return _page_bundle(found, siblings)
+
+    return _cached(f"page:{slug}", build)
+
+
+def _entry(entry) -> dict:
+    return {
+        "name": entry.name,
+        "description": entry.description,
+        "phone": entry.phone,
+        "website": entry.website,
+        "region": entry.region,
+        "areas": entry.areas(),
+        "area": entry.area,
+        "category_label": entry.get_category_display(),
+    }
+
+
+DIRECTORIES = {
+    "grief": (GriefResource, "grief-resources"),
+    "banks": (MilkBank, "other-milk-banks"),
+}
+
+
+def directory(name: str) -> dict:
+    """A public list and the page that introduces it (None when the introduction is unpublished)."""
+    model, intro_slug = DIRECTORIES[name]
+
+    def build():
+        intro = Page.objects.published().filter(slug=intro_slug).first()
+        return {
+            "intro": _page_bundle(intro, []) if intro else None,
+            "entries": [_entry(entry) for entry in model.objects.filter(published=True)],
+        }
+
+    return _cached(f"directory:{name}", build)

@@ -1,0 +1,233 @@
+"""Public content: pages, the grief-resource and milk-bank lists, and visitors' feedback."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+# Paths this app (or the project) answers itself; a page with one of these slugs could never be reached.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "butterflies",
+        "donate",
+        "feedback",
+        "healthz",
+        "media",
+        "pumping-plan",
+        "search",
+        "static",
+    }
+)
+
+# Pages whose text is the introduction of a list page: they are shown there, not at /<slug>/.
+LIST_INTRO_SLUGS = {
+    "grief-resources": "resources:grief_resources",
+    "other-milk-banks": "resources:milk_banks",
+}
+
+# Each section's start page: breadcrumbs lead to it and the navigation links it.
+SECTION_HUBS = {
+    "after_loss": "lactation-after-loss",
+    "donating": "donating-after-loss",
+    "professionals": "for-professionals",
+}
+
+# Slugs the navigation, handout and plan link to: editors may change their words, not their address.
+KEY_SLUGS = frozenset({*SECTION_HUBS.values(), "suppressing-your-supply", *LIST_INTRO_SLUGS})
+
+
+# Donors' private links (questionnaire, status) carry their token in the path; feedback keeps only the prefix.
+PRIVATE_LINK_PREFIXES = ("/donate/q/", "/donate/s/")
+
+
+def validate_not_reserved(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is already used by another part of the site. Please choose another address.",
+            code="reserved",
+            params={"slug": value},
+        )
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def for_index(self):
+        """What lists and navigation need: everything but the body."""
+        return self.published().only("slug", "title", "summary", "section", "order", "updated_at")
+
+
+class Page(models.Model):
+    class Section(models.TextChoices):
+        AFTER_LOSS = "after_loss", "Lactation after loss"
+        DONATING = "donating", "Donating after loss"
+        PROFESSIONALS = "professionals", "For healthcare professionals"
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_not_reserved],
+        help_text="The web address, e.g. “continuing-to-express”: lowercase letters, numbers and dashes.",
+    )
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two sentences, shown in search results, on the home page and to search engines.",
+    )
+    body = models.TextField(
+        blank=True,
+        default="",
+        help_text=(
+            "Markdown: “## Heading”, “**bold**”, “- list item”, “[link text](https://example.org)”. "
+            "HTML and scripts are removed when the page is shown."
+        ),
+    )
+    section = models.CharField(max_length=20, choices=Section)
+    order = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Smaller numbers come first in the section. The first page is the section's start.",
+    )
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="last updated")
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.slug in LIST_INTRO_SLUGS:
+            return reverse(LIST_INTRO_SLUGS[self.slug])
+        return reverse("resources:page", args=[self.slug])
+
+
+class ListEntry(models.Model):
+    """One row of an admin-edited public list."""
+
+    class Region(models.TextChoices):
+        NATIONAL = "national", "National"
+        STATE = "state", "State or province"
+        REGIONAL = "regional", "Regional"
+
+    name = models.CharField(max_length=150)
+    description = models.TextField(
+        max_length=600, blank=True, default="", help_text="Two or three plain sentences; no Markdown."
+    )
+    phone = models.CharField(max_length=60, blank=True, default="")
+    website = models.URLField(blank=True, default="")
+    region = models.CharField(max_length=10, choices=Region)
+    area = models.CharField(
+        "where",
+        max_length=150,
+        blank=True,
+        default="",
+        help_text="Country, state or province served; separate several with commas: “Alberta, Manitoba”.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="last updated")
+
+    class Meta:
+        abstract = True
+        ordering = ["region", "area", "order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def areas(self) -> list[str]:
+        return [part.strip() for part in self.area.split(",") if part.strip()]
+
+
+class GriefResource(ListEntry):
+    class Category(models.TextChoices):
+        CRISIS = "crisis", "Crisis and help lines"
+        PEER = "peer", "Peer support and groups"
+        COUNSELING = "counseling", "Counseling and mental health"
+        ORGANIZATION = "organization", "Pregnancy and infant loss organizations"
+        READING = "reading", "Reading and online support"
+
+    category = models.CharField(max_length=20, choices=Category)
+
+    class Meta(ListEntry.Meta):
+        verbose_name = "grief resource"
+
+    def get_absolute_url(self):
+        return reverse("resources:grief_resources")
+
+
+class MilkBank(ListEntry):
+    class Category(models.TextChoices):
+        BANK = "bank", "Nonprofit milk bank"
+        HOSPITAL = "hospital", "Hospital milk bank"
+        ASSOCIATION = "association", "Association of milk banks"
+
+    category = models.CharField(max_length=20, choices=Category)
+
+    class Meta(ListEntry.Meta):
+        verbose_name = "milk bank"
+
+    def get_absolute_url(self):
+        return reverse("resources:milk_banks")
+
+
+class Feedback(models.Model):
+    """A visitor's answer to “Was this helpful?” or an error report. Holds no personal data by design."""
+
+    class Kind(models.TextChoices):
+        HELPFUL = "helpful", "Was this helpful?"
+        ERROR = "error", "Error report"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    helpful = models.BooleanField(null=True, blank=True, help_text="The visitor's yes or no.")
+    comment = models.TextField(max_length=2000, blank=True, default="")
+    path = models.CharField(
+        "page",
+        max_length=300,
+        help_text="The page it is about (private donor links are cut to their prefix).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reviewed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="helpful", helpful__isnull=False) | Q(kind="error", helpful__isnull=True),
+                name="resources_feedback_helpful_answer_matches_kind",
+                violation_error_message="Answer yes or no for “Was this helpful?”, and only there.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="error") | ~Q(comment=""),
+                name="resources_feedback_error_has_comment",
+                violation_error_message="Please tell us what is wrong.",
+            ),
+            models.CheckConstraint(
+                condition=Q(path__startswith="/"),
+                name="resources_feedback_path_is_local",
+                violation_error_message="Feedback must be about a page on this site.",
+            ),
+            models.CheckConstraint(
+                condition=Q(path__in=PRIVATE_LINK_PREFIXES)
+                | ~(
+                    Q(path__startswith=PRIVATE_LINK_PREFIXES[0])
+                    | Q(path__startswith=PRIVATE_LINK_PREFIXES[1])
+                ),
+                name="resources_feedback_no_private_link",
+                violation_error_message="A donor's private link is never stored, only its prefix.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.ERROR:
+            return f"Error report on {self.path}"
+        return f"{'Helpful' if self.helpful else 'Not helpful'}: {self.path}"
+
+    def get_absolute_url(self):
+        return reverse("admin:resources_feedback_change", args=[self.pk])

@@ -1,0 +1,21 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import views
+from .sitemaps import SITEMAPS
+
+app_name = "resources"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("pumping-plan/", views.pumping_plan, name="pumping_plan"),
+    path("grief-resources/", views.grief_resources, name="grief_resources"),
+    path("other-milk-banks/", views.milk_banks, name="milk_banks"),
+    path("donating-after-loss/handout/", views.handout, name="handout"),
+    path("feedback/", views.feedback, name="feedback"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    # Last: any other single-segment address is a content page (see models.RESERVED_SLUGS).
+    path("<slug:slug>/", views.page, name="page"),
+]

@@ -1,0 +1,186 @@
+"""Public pages. Content comes from `content` (cached, sanitized); forms validate; views only wire them."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from . import content
+from .forms import DirectoryFilterForm, FeedbackForm, PlanForm, SearchForm
+from .models import ListEntry, Page
+from .plan import build_plan
+from .search import search_pages
+
+# Flood limits for feedback: per visitor, and for everyone together as a backstop against many addresses.
+FEEDBACK_RATE_PER_VISITOR = "10/h"
+FEEDBACK_RATE_OVERALL = "300/h"
+
+
+@require_safe
+def home(request):
+    return content.cached_response(
+        request, lambda: render(request, "resources/home.html", {"sections": content.home_sections()})
+    )
+
+
+@require_safe
+def page(request, slug):
+    def build():
+        found = content.page(slug)
+        if found is None:
+            raise Http404("No published page has this address.")
+        return render(request, "resources/page.html", {"page": found})
+
+    return content.cached_response(request, build)
+
+
+def _directory(request, name: str, *, title: str, meta_description: str, empty: str, section: str):
+    directory = content.directory(name)
+    entries = directory["entries"]
+    areas = sorted({area for entry in entries for area in entry["areas"]})
+    form = DirectoryFilterForm(request.GET or None, areas=areas)
+    if form.is_bound and form.is_valid():
+        region, area = form.cleaned_data["region"], form.cleaned_data["area"]
+        entries = [
+            entry
+            for entry in entries
+            if (not region or entry["region"] == region) and (not area or area in entry["areas"])
+        ]
+    groups = [
+        {"label": label, "value": value, "entries": [e for e in entries if e["region"] == value]}
+        for value, label in ListEntry.Region.choices
+    ]
+    return render(
+        request,
+        "resources/directory.html",
+        {
+            "intro": directory["intro"],
+            "title": directory["intro"]["title"] if directory["intro"] else title,
+            "meta_description": meta_description,
+            "form": form,
+            "groups": [group for group in groups if group["entries"]],
+            "empty": empty,
+            "trail": content.section_trail(section),
+        },
+    )
+
+
+@require_safe
+def grief_resources(request):
+    return _directory(
+        request,
+        "grief",
+        title="Grief resources",
+        meta_description="Support lines, groups and organizations for families after a baby dies.",
+        empty="We have no resources listed for that region yet. Please call us and we will help you look.",
+        section=Page.Section.AFTER_LOSS,
+    )
+
+
+@require_safe
+def milk_banks(request):
+    return _directory(
+        request,
+        "banks",
+        title="Other milk banks",
+        meta_description="Nonprofit human milk banks in North America, for donating close to home.",
+        empty="We have no milk banks listed for that region yet. HMBANA's directory lists every member bank.",
+        section=Page.Section.DONATING,
+    )
+
+
+@require_safe
+def pumping_plan(request):
+    asked = any(name in request.GET for name in PlanForm.base_fields)
+    form = PlanForm(request.GET if asked else None)
+    plan = None
+    if asked and form.is_valid():
+        plan = build_plan(
+            sessions_now=form.cleaned_data["sessions"],
+            days_per_step=form.cleaned_data["days_per_step"],
+            start=form.cleaned_data["start"],
+        )
+    return render(
+        request,
+        "resources/plan.html",
+        {"form": form, "plan": plan, "trail": content.section_trail(Page.Section.AFTER_LOSS)},
+    )
+
+
+@require_safe
+def handout(request):
+    return content.cached_response(
+        request,
+        lambda: render(
+            request, "resources/handout.html", {"trail": content.section_trail(Page.Section.DONATING)}
+        ),
+    )
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET)
+    query, results = "", []
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        results = list(search_pages(Page.objects.published(), query))
+    return render(request, "resources/search.html", {"form": form, "query": query, "results": results})
+
+
+@require_safe
+def robots_txt(request):
+    return render(
+        request,
+        "resources/robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("resources:sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _flooded(request) -> bool:
+    per_visitor = is_ratelimited(
+        request,
+        group="resources.feedback",
+        key="ip",  # the real visitor behind our proxies: milkbank.net.client_ip
+        rate=FEEDBACK_RATE_PER_VISITOR,
+        increment=True,
+    )
+    overall = is_ratelimited(
+        request,
+        group="resources.feedback.all",
+        key=lambda group, request: "everyone",
+        rate=FEEDBACK_RATE_OVERALL,
+        increment=True,
+    )
+    return per_visitor or overall
+
+
+def _return_path(request) -> str:
+    target = request.POST.get("next", "")
+    # Only a path on this site: "/..." not "//host", never a bare word (redirect() takes it for a view).
+    on_site = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if target.startswith("/") and not target.startswith("//") and on_site:
+        return target
+    return reverse("resources:home")
+
+
+# No CSRF token: feedback is anonymous, changes nothing a visitor could not change by posting it themselves,
+# and is flood-limited; without a per-visitor token on every page, public pages can be cached whole.
+@csrf_exempt
+@require_POST
+def feedback(request):
+    back = _return_path(request)
+    if _flooded(request):
+        return render(request, "resources/feedback.html", {"flooded": True, "back": back}, status=429)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "resources/feedback.html", {"form": form, "back": back}, status=400)
+    form.save()
+    messages.success(request, "Thank you. Your note reached our team.")
+    return HttpResponseRedirect(back)
