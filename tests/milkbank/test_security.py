@@ -1,0 +1,162 @@
+"""Staff sign-in and browser protections: CSP and headers, lockout, session limits, two-step sign-in."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+ADMIN = "/admin/"
+LOGIN = "/admin/login/"
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/login/", "/donate/"])
+def test_every_page_carries_a_strict_content_security_policy_and_safety_headers(client, url):
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_admin_pages_have_no_inline_script_or_style(client, coordinator):
+    client.force_login(coordinator)
+    for url in (ADMIN, reverse("admin:donors_donor_changelist"), reverse("admin:donors_donor_dashboard")):
+        body = client.get(url).content.decode()
+        assert "<script>" not in body and " style=" not in body and "<style" not in body, url
+
+
+def test_passwords_must_be_long_and_uncommon():
+    for bad in ("short", "password1234", "123456789012"):
+        with pytest.raises(ValidationError):
+            validate_password(bad)
+
+
+def test_repeated_failed_sign_ins_lock_the_account_from_that_address(client, coordinator, settings):
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "casey", "password": "wrong-password-123"})
+    locked = client.post(LOGIN, {"username": "casey", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Signing in is paused" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_idle_session_ends_after_thirty_minutes(client, coordinator, settings):
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    client.post(LOGIN, {"username": "casey", "password": PASSWORD})
+    assert client.get(ADMIN).status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=20)):
+        assert client.get(ADMIN).status_code == 200  # activity keeps it alive
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=20 + 31)):
+        assert client.get(ADMIN).status_code == 302
+
+
+def test_a_session_ends_after_twelve_hours_however_active(client, coordinator, settings):
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    client.post(LOGIN, {"username": "casey", "password": PASSWORD})
+    start = timezone.now()
+    for minutes in range(20, 12 * 60, 20):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes)):
+            assert client.get(ADMIN).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(hours=12, minutes=10)):
+        response = client.get(ADMIN)
+    assert response.status_code == 302 and LOGIN in response["Location"]
+
+
+class TestTwoStepSignIn:
+    @pytest.fixture(autouse=True)
+    def _on(self, settings):
+        settings.REQUIRE_STAFF_2FA = True
+
+    def test_staff_without_an_authenticator_must_set_one_up_before_anything(self, client, coordinator):
+        response = client.post(LOGIN, {"username": "casey", "password": PASSWORD}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("two_factor_setup")
+        assert client.get(reverse("admin:donors_donor_changelist")).status_code == 302
+
+    def test_setup_refuses_a_wrong_code_and_a_right_one_gives_recovery_codes(self, client, coordinator):
+        client.post(LOGIN, {"username": "casey", "password": PASSWORD})
+        page = client.get(reverse("two_factor_setup"))
+        assert "<svg" in page.content.decode()
+        device = TOTPDevice.objects.get(user=coordinator)
+        right = f"{TOTP(device.bin_key).token():06d}"
+        wrong = "111111" if right != "111111" else "222222"
+        assert "did not match" in client.post(reverse("two_factor_setup"), {"token": wrong}).content.decode()
+        for bad in ("", "12345", "abcdef", "<b>1</b>"):
+            assert client.post(reverse("two_factor_setup"), {"token": bad}).status_code == 200
+        device.refresh_from_db()
+        assert not device.confirmed
+        device.throttle_reset()  # a wrong code slows the next try down; the test does not wait for it
+        done = client.post(reverse("two_factor_setup"), {"token": f"{TOTP(device.bin_key).token():06d}"})
+        assert "Your recovery codes" in done.content.decode()
+        assert StaticToken.objects.filter(device__user=coordinator).count() == 10
+        assert client.get(reverse("admin:donors_donor_changelist")).status_code == 200
+
+    def test_once_set_up_sign_in_needs_the_code_or_a_recovery_code_used_once(self, client, coordinator):
+        device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+        from milkbank.two_factor import _new_recovery_codes
+
+        codes = _new_recovery_codes(coordinator)
+        without = client.post(LOGIN, {"username": "casey", "password": PASSWORD})
+        assert without.status_code == 200 and "_auth_user_id" not in client.session
+        good = client.post(
+            LOGIN,
+            {
+                "username": "casey",
+                "password": PASSWORD,
+                "otp_device": device.persistent_id,
+                "otp_token": f"{TOTP(device.bin_key).token():06d}",
+            },
+        )
+        assert good.status_code == 302
+        assert client.get(ADMIN).status_code == 200
+        client.logout()
+        static = coordinator.staticdevice_set.get()
+        data = {
+            "username": "casey",
+            "password": PASSWORD,
+            "otp_device": static.persistent_id,
+            "otp_token": codes[0],
+        }
+        assert client.post(LOGIN, data).status_code == 302
+        client.logout()
+        assert client.post(LOGIN, data).status_code == 200  # each recovery code works once
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/donate/staff/depots/",
+        "/donate/staff/dropoffs/new/",
+        "/donate/staff/dropoffs/export.csv",
+        "/butterflies/staff/queue/",
+    ],
+)
+def test_staff_pages_outside_the_admin_also_need_the_second_step(client, coordinator, settings, url):
+    settings.REQUIRE_STAFF_2FA = True
+    client.post(LOGIN, {"username": "casey", "password": PASSWORD, "next": ADMIN})  # password only
+    response = client.get(url)
+    assert response.status_code == 302 and LOGIN in response["Location"]
+
+
+def test_the_data_export_needs_the_second_step(client, coordinator, settings):
+    from donors import transitions as t
+
+    donor = t.donor_create_inquiry(first_name="Ada", phone="555-0100", contact_consent=True)
+    settings.REQUIRE_STAFF_2FA = True
+    client.post(LOGIN, {"username": "casey", "password": PASSWORD, "next": ADMIN})
+    response = client.get(reverse("donors:donor_export_json", args=[donor.pk]))
+    assert response.status_code == 302 and b"Ada" not in response.content

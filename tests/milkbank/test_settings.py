@@ -1,0 +1,118 @@
+"""Settings parsing: fail closed, and bad values are refused with a message naming the variable.
+
+Each case imports the settings in a fresh interpreter, because settings are read once per process.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, milkbank.settings as s; "
+    "print(json.dumps({'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'], "
+    "'name': str(s.DATABASES['default']['NAME']), 'opts': s.DATABASES['default'].get('OPTIONS', {}), "
+    "'hosts': s.ALLOWED_HOSTS, 'tz': s.TIME_ZONE, 'bank': s.MILKBANK, 'email': s.EMAIL_BACKEND}))"
+)
+
+
+def load(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MILKBANK_", "DATABASE_"))}
+    clean.pop("TIME_ZONE", None)
+    clean.update(env)
+    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def loaded(**env):
+    import json
+
+    result = load(**env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = load(DJANGO_ALLOWED_HOSTS="bank.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_to_start_without_allowed_hosts_when_debug_is_off():
+    result = load(DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    assert loaded(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="a.example")["debug"] is False
+    assert loaded(DJANGO_DEBUG="true")["debug"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be true or false"),
+        ("MILKBANK_BLOODWORK_VALID_DAYS", "soon", "MILKBANK_BLOODWORK_VALID_DAYS must be a whole number"),
+        ("MILKBANK_BLOODWORK_VALID_DAYS", "0", "MILKBANK_BLOODWORK_VALID_DAYS must be between 1 and 3650"),
+        ("MILKBANK_MILK_AGE_LIMIT_DAYS", "-5", "MILKBANK_MILK_AGE_LIMIT_DAYS must be between"),
+        ("MILKBANK_FREEZER_LIMIT_C", "cold", "MILKBANK_FREEZER_LIMIT_C must be a number"),
+        ("MILKBANK_WAIVE_INFANT_RELEASE_WHEN_BEREAVED", "sure", "must be true or false"),
+    ],
+)
+def test_it_rejects_bad_values_with_a_clear_message(name, value, message):
+    env = {"DJANGO_DEBUG": "true", name: value}
+    if name == "DJANGO_DEBUG":
+        env = {name: value}
+    result = load(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_defaults_are_sqlite_with_wal_and_immediate_transactions_and_console_mail():
+    s = loaded(DJANGO_DEBUG="true")
+    assert s["engine"] == "django.db.backends.sqlite3"
+    assert s["name"].endswith("db.sqlite3")
+    assert s["opts"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in s["opts"]["init_command"]
+    assert s["tz"] == "America/Chicago"
+    assert s["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["bank"]["BLOODWORK_VALID_DAYS"] == 180
+    assert s["bank"]["MILK_AGE_LIMIT_DAYS"] == 180
+    assert s["bank"]["FREEZER_LIMIT_C"] == -20.0
+
+
+def test_it_reads_postgres_and_the_banks_own_settings_from_the_environment():
+    s = loaded(
+        DJANGO_DEBUG="true",
+        DATABASE_URL="postgres://bank:pw@db.internal:5432/milkbank",
+        TIME_ZONE="America/Edmonton",
+        MILKBANK_NAME="Prairie Milk Bank",
+        MILKBANK_BLOODWORK_VALID_DAYS="90",
+        MILKBANK_WAIVE_INFANT_RELEASE_WHEN_BEREAVED="false",
+    )
+    assert s["engine"] == "django.db.backends.postgresql"
+    assert s["name"] == "milkbank"
+    assert s["tz"] == "America/Edmonton"
+    assert s["bank"]["NAME"] == "Prairie Milk Bank"
+    assert s["bank"]["BLOODWORK_VALID_DAYS"] == 90
+    assert s["bank"]["WAIVE_INFANT_RELEASE_WHEN_BEREAVED"] is False
+
+
+def test_deploy_checks_pass_under_production_settings():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MILKBANK_"))}
+    clean.update(DJANGO_SECRET_KEY="p" * 30 + "Q" * 30 + "-r4nd0m", DJANGO_ALLOWED_HOSTS="bank.example.org")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

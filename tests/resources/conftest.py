@@ -1,0 +1,29 @@
+"""Public-page fixtures. Content and feedback flood limits live in the cache: each test starts clean."""
+
+import pytest
+from django.core.cache import cache
+
+from resources.models import Page
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_page(db):
+    def make(slug="test-page", **fields):
+        defaults = {
+            "title": slug.replace("-", " ").capitalize(),
+            "summary": f"About {slug}.",
+            "body": "Some words.",
+            "section": Page.Section.AFTER_LOSS,
+            "order": 50,
+            "published": True,
+        }
+        return Page.objects.create(slug=slug, **{**defaults, **fields})
+
+    return make

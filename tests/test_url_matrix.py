@@ -1,0 +1,260 @@
+"""Every URL x every role: who gets the page, who is sent to sign in, who is refused.
+
+`test_every_url_pattern_has_an_entry` fails when a URL is added without saying here who may open it.
+Admin pages of registered models are covered model by model (ADMIN_VIEWERS); every other URL by name (URLS).
+"""
+
+import datetime
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from donors import transitions as t
+from donors.models import Depot, Donor, DropOff, Shipment
+from memorials.models import Butterfly, Quilt
+from tests.donors.conftest import walk
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "coordinator", "volunteer", "memorial", "editor", "no_role"]
+OK, LOGIN, DENY, GONE, POST_ONLY = "ok", "login", "deny", "gone", "post-only"
+CODES = {OK: {200}, LOGIN: {302}, DENY: {403, 404}, GONE: {404, 410}, POST_ONLY: {405}}
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def staff(allowed, *, others=DENY):
+    """Anonymous visitors go to sign in; the named roles get the page; everyone else is refused."""
+    return {role: LOGIN if role == "anonymous" else (OK if role in allowed else others) for role in ROLES}
+
+
+ALL_STAFF = ("coordinator", "volunteer", "memorial", "editor", "no_role")
+
+# name -> (args key, expectations). Args keys are resolved by the `objects` fixture.
+URLS = {
+    "healthz": (None, everyone(OK)),
+    # Public pages.
+    "resources:home": (None, everyone(OK)),
+    "resources:search": (None, everyone(OK)),
+    "resources:pumping_plan": (None, everyone(OK)),
+    "resources:grief_resources": (None, everyone(OK)),
+    "resources:milk_banks": (None, everyone(OK)),
+    "resources:handout": (None, everyone(OK)),
+    "resources:sitemap": (None, everyone(OK)),
+    "resources:robots": (None, everyone(OK)),
+    "resources:page": ("page_slug", everyone(OK)),
+    "resources:feedback": (None, everyone(POST_ONLY)),
+    "donors:inquiry": (None, everyone(OK)),
+    "donors:inquiry_thanks": (None, everyone(OK)),
+    "donors:depots": (None, everyone(OK)),
+    "donors:status_resend": (None, everyone(OK)),
+    "memorials:home": (None, everyone(OK)),
+    "memorials:thanks": (None, everyone(OK)),
+    # Private links: a forged token is turned away the same for everyone, staff included.
+    "donors:questionnaire": ("forged_token", everyone(GONE)),
+    "donors:questionnaire_section": ("forged_token_section", everyone(GONE)),
+    "donors:questionnaire_review": ("forged_token", everyone(GONE)),
+    "donors:questionnaire_autosave": ("forged_token", everyone(POST_ONLY)),
+    "donors:status": ("forged_token", everyone(GONE)),
+    # Depot work: volunteers (their own depots) and coordinators.
+    "donors:depot_work": (None, staff({"coordinator", "volunteer"})),
+    "donors:dropoff_new": (None, staff({"coordinator", "volunteer"})),
+    "donors:freezer_check_new": (None, staff({"coordinator", "volunteer"})),
+    "donors:shipment_new": ("depot", staff({"coordinator", "volunteer"})),
+    "donors:dropoff_labels": ("dropoff_ids", staff({"coordinator", "volunteer"})),
+    "donors:dropoff_label": ("dropoff", staff({"coordinator", "volunteer"})),
+    "donors:milk_report": (None, staff({"coordinator", "volunteer"})),
+    "donors:shipment_receive": ("shipment", staff({"coordinator"})),
+    "donors:dropoff_export": (None, staff({"coordinator"})),
+    # Data rights.
+    "donors:donor_export": ("donor", staff({"coordinator"})),
+    "donors:donor_export_json": ("donor", staff({"coordinator"})),
+    "donors:donor_anonymize": ("donor", staff({"coordinator"})),
+    # Memorial staff pages (coordinators may look).
+    "memorials:sewing_queue": (None, staff({"memorial", "coordinator"})),
+    "memorials:work_order": (None, staff({"memorial", "coordinator"})),
+    "memorials:quilts": (None, staff({"memorial", "coordinator"})),
+    "memorials:quilt": ("quilt", staff({"memorial", "coordinator"})),
+    "memorials:keepsakes": (None, staff({"memorial", "coordinator"})),
+    # The staff site itself.
+    "two_factor_setup": (None, staff(ALL_STAFF)),
+    "admin:index": (None, staff(ALL_STAFF)),
+    "admin:login": (
+        None,
+        everyone(OK)
+        | {"coordinator": LOGIN, "volunteer": LOGIN, "memorial": LOGIN, "editor": LOGIN, "no_role": LOGIN},
+    ),
+    "admin:logout": (None, everyone(POST_ONLY) | {"anonymous": LOGIN}),
+    "admin:password_change": (None, staff(ALL_STAFF)),
+    "admin:password_change_done": (None, staff(ALL_STAFF)),
+    "admin:autocomplete": (None, staff(())),
+    "admin:jsi18n": (None, staff(ALL_STAFF)),
+    "admin:view_on_site": ("view_on_site", staff(())),
+    "admin:app_list": ("app_donors", staff({"coordinator", "volunteer"})),
+    "admin:auth_user_password_change": ("user", staff(())),
+    "admin:otp_totp_totpdevice_config": ("device", staff(())),
+    "admin:otp_totp_totpdevice_qrcode": ("device", staff(())),
+    # Coordinators' donor work.
+    "admin:donors_donor_dashboard": (None, staff({"coordinator"})),
+    "admin:donors_donor_action": ("donor_action", staff({"coordinator"})),
+    "admin:donors_donor_release": ("release", staff({"coordinator"})),
+    "admin:donors_donor_release_print": ("release", staff({"coordinator"})),
+    "admin:donors_donor_requisition": ("bloodwork", staff({"coordinator"})),
+    "admin:donors_donor_task_done": ("task", staff({"coordinator"}, others=DENY) | {"coordinator": DENY}),
+    # Memorial steps (changing a butterfly is memorial staff's work).
+    "admin:memorials_butterfly_sewing": ("butterfly", staff({"memorial"})),
+    "admin:memorials_butterfly_place": ("butterfly", staff({"memorial"})),
+    "admin:memorials_butterfly_keepsake": ("butterfly", staff({"memorial"})),
+    "admin:memorials_butterfly_approval": ("butterfly", staff({"memorial"})),
+}
+
+# Registered admin model -> the roles that may open its list. Superusers only where empty.
+ADMIN_VIEWERS = {
+    "auditlog.logentry": set(),
+    "auth.group": set(),
+    "auth.user": set(),
+    "axes.accessattempt": set(),
+    "axes.accessfailurelog": set(),
+    "axes.accesslog": set(),
+    "otp_static.staticdevice": set(),
+    "otp_totp.totpdevice": set(),
+    "donors.donor": {"coordinator"},
+    "donors.depot": {"coordinator", "volunteer"},
+    "donors.dropoff": {"coordinator", "volunteer"},
+    "donors.freezercheck": {"coordinator", "volunteer"},
+    "donors.shipment": {"coordinator", "volunteer"},
+    "memorials.quilt": {"memorial", "coordinator"},
+    "memorials.butterfly": {"memorial", "coordinator"},
+    "resources.page": {"editor"},
+    "resources.griefresource": {"editor"},
+    "resources.milkbank": {"editor"},
+    "resources.feedback": {"editor"},
+}
+STANDARD_ADMIN = re.compile(
+    r"^admin:(?P<app>\w+?)_(?P<model>[a-z0-9]+)_(changelist|add|change|delete|history|auditlog)$"
+)
+
+
+def _all_url_names():
+    def walk_patterns(patterns, ns=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk_patterns(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
+            elif p.name:
+                yield ns + p.name
+
+    return set(walk_patterns(get_resolver().url_patterns))
+
+
+def _registered_models():
+    return {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+
+
+def test_every_url_pattern_has_an_entry():
+    registered = {label.replace(".", "_") for label in _registered_models()}
+    missing = []
+    for name in sorted(_all_url_names()):
+        match = STANDARD_ADMIN.match(name)
+        if match and f"{match['app']}_{match['model']}" in registered:
+            continue
+        if name not in URLS:
+            missing.append(name)
+    assert not missing, f"Say who may open these URLs in tests/test_url_matrix.py: {missing}"
+    assert set(ADMIN_VIEWERS) == _registered_models(), (
+        "Every registered admin model needs an ADMIN_VIEWERS entry"
+    )
+
+
+@pytest.fixture
+def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_model):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from resources.models import Page
+
+    depot = Depot.objects.create(name="Lakeside", city="Duluth", region="MN")
+    depot.volunteers.add(volunteer)
+    donor = t.donor_create_inquiry(first_name="Ada", phone="555-0100", bereaved=True, contact_consent=True)
+    walk(donor, Donor.Stage.APPROVED, by=coordinator, by2=coordinator2)
+    today = timezone.localdate()
+    dropoff = DropOff.objects.create(
+        donor=donor,
+        depot=depot,
+        received_by=volunteer,
+        containers=1,
+        volume_ml=120,
+        expressed_from=today - datetime.timedelta(days=2),
+        expressed_to=today,
+        health_declaration=True,
+    )
+    shipment = Shipment.objects.create(depot=depot, shipped_by=volunteer, carrier="Courier")
+    quilt = Quilt.objects.create(name="Quilt 1", capacity=40)
+    butterfly = Butterfly.objects.create(
+        first_name="Rosie",
+        birth_date=today - datetime.timedelta(days=90),
+        family_name="Kowalski",
+        mailing_address="1 Elm St",
+    )
+    device = TOTPDevice.objects.create(user=coordinator2, name="app")
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        None: [],
+        "page_slug": [Page.objects.filter(published=True).values_list("slug", flat=True).first()],
+        "forged_token": ["not-a-real-token:forged"],
+        "forged_token_section": ["not-a-real-token:forged", 1],
+        "depot": [depot.pk],
+        "dropoff": [dropoff.pk],
+        "dropoff_ids": ([], f"id={dropoff.pk}"),
+        "shipment": [shipment.pk],
+        "donor": [donor.pk],
+        "donor_action": [donor.pk, "status-link"],
+        "release": [donor.pk, donor.releases.first().pk],
+        "bloodwork": [donor.pk, donor.bloodwork_set.first().pk],
+        "task": [donor.pk, 999999],
+        "quilt": [quilt.pk],
+        "butterfly": [butterfly.pk],
+        "user": [coordinator2.pk],
+        "device": [device.pk],
+        "app_donors": ["donors"],
+        "view_on_site": [ContentType.objects.get_for_model(Donor).pk, 999999],
+    }
+
+
+def _get(client, user, url):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_each_url_answers_each_role_as_it_should(client, personas, objects, name):
+    args_key, expected = URLS[name]
+    args, query = objects[args_key] if isinstance(objects[args_key], tuple) else (objects[args_key], "")
+    url = reverse(name, args=args) + (f"?{query}" if query else "")
+    wrong = {}
+    for role in ROLES:
+        status = _get(client, personas[role], url).status_code
+        assert status < 500, f"{name} gave {status} to {role}"
+        if status not in CODES[expected[role]]:
+            wrong[role] = (status, expected[role])
+    assert not wrong, f"{name} ({url}): {wrong}"
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_VIEWERS))
+def test_each_admin_list_opens_only_for_its_roles(client, personas, label):
+    app, model = label.split(".")
+    url = reverse(f"admin:{app}_{model}_changelist")
+    for role in ROLES:
+        status = _get(client, personas[role], url).status_code
+        if role == "anonymous":
+            assert status == 302, (label, role, status)
+        elif role in ADMIN_VIEWERS[label]:
+            assert status == 200, (label, role, status)
+        else:
+            assert status in (403, 404), (label, role, status)
