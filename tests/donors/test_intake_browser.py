@@ -30,9 +30,9 @@ def test_it_takes_a_donor_from_inquiry_to_sent_answers_on_a_phone(phone_page, ax
     # The self-check answers as soon as a box is ticked, kindly, and never blocks the form.
     page.get_by_label("I smoke, vape").check()
     result = page.locator(".self-check-result")
-    assert "may mean we can't take milk for babies right now" in result.inner_text()
-    assert "Nicotine passes into milk" in result.inner_text()
-    assert "waiting until 4 months" not in result.inner_text()
+    expect(result).to_contain_text("may mean we can't take milk for babies right now")
+    expect(result).to_contain_text("Nicotine passes into milk")
+    expect(result).not_to_contain_text("waiting until 4 months")
 
     page.get_by_label("First name").fill("Ngọc")
     page.get_by_label("Last name").fill("Trần")
@@ -83,7 +83,7 @@ def test_it_takes_a_donor_from_inquiry_to_sent_answers_on_a_phone(phone_page, ax
     page.goto(path)
     expect(page.get_by_role("heading", name="Medicines and supplements")).to_be_visible()
     expect(page.get_by_text("Welcome back")).to_be_visible()
-    assert page.get_by_label("If yes, please list each medicine").input_value() == "Levothyroxine, daily"
+    expect(page.get_by_label("If yes, please list each medicine")).to_have_value("Levothyroxine, daily")
     _answer(page, re.compile("herbal products"), "No")
     page.get_by_role("button", name="Save and continue").click()
 

@@ -32,15 +32,16 @@ def test_a_volunteer_logs_milk_checks_the_freezer_and_ships_and_a_coordinator_re
     page.get_by_label("Find a donor by number or name").fill("Lovelace")
     page.get_by_role("button", name="Find donor").click()
     card = page.locator(".milk-donor-card")
-    assert "Approved" in card.inner_text() and "Yes" in card.inner_text()
+    expect(card).to_contain_text("Approved")
+    expect(card).to_contain_text("Yes")
     page.get_by_role("link", name=f"Log milk from {approved_donor.number_label}").click()
-    assert page.get_by_label("Donor number").input_value() == approved_donor.number_label
+    expect(page.get_by_label("Donor number")).to_have_value(approved_donor.number_label)
     axe(page)
 
     # One form; ounces become millilitres as they are typed.
     _fill_milk(page, number=approved_donor.number_label, expressed_from=days_ago(20))
     page.get_by_label("Volume in US fluid ounces").fill("10")
-    assert page.get_by_label("Volume (mL)").input_value() == "296"
+    expect(page.get_by_label("Volume (mL)")).to_have_value("296")
     page.get_by_role("button", name="Save drop-off").click()
     expect(page.get_by_text(re.compile(r"Saved drop-off #\d+: 296 mL"))).to_be_visible()
     assert DropOff.objects.get().volume_ml == 296
@@ -100,5 +101,5 @@ def test_the_public_depot_directory_works_and_filters_without_javascript(
     page.get_by_label("State or province").select_option("Wisconsin")
     page.get_by_role("button", name="Show depots").click()
     expect(page.get_by_text("Lakeside Hospital")).to_be_visible()
-    assert page.get_by_text("Northside Clinic").count() == 0
+    expect(page.get_by_text("Northside Clinic")).to_have_count(0)
     context.close()

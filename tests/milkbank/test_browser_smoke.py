@@ -12,7 +12,7 @@ def test_the_home_page_renders_with_the_banks_name(page, settings):
     page.goto("/")
     expect(page.locator("h1").first).to_be_visible()
     assert settings.MILKBANK["NAME"] in page.title()
-    assert page.get_by_role("link", name="Skip to main content").count() == 1
+    expect(page.get_by_role("link", name="Skip to main content")).to_have_count(1)
 
 
 def test_a_staff_user_logs_in_to_the_admin(page, coordinator):

@@ -68,7 +68,7 @@ def test_every_public_page_has_no_serious_accessibility_problem_on_a_phone(phone
 def test_on_a_phone_every_main_link_shows_without_a_menu_button(phone_page):
     phone_page.goto("/")
     links = phone_page.get_by_role("navigation", name="Main").get_by_role("link")
-    assert links.count() == 9
+    expect(links).to_have_count(9)
     for index in range(links.count()):
         expect(links.nth(index)).to_be_visible()
 
@@ -81,8 +81,8 @@ def test_a_parent_makes_a_pumping_plan(page):
     page.get_by_role("button", name="Make my plan").click()
     table = page.get_by_role("table", name="Day-by-day schedule")
     expect(table).to_be_visible()
-    assert table.locator("tbody tr").count() == 4 * 2 + 1
-    assert "None. You are done." in table.inner_text()
+    expect(table.locator("tbody tr")).to_have_count(4 * 2 + 1)
+    expect(table).to_contain_text("None. You are done.")
     expect(page.get_by_role("button", name="Print my plan")).to_be_visible()  # shown by site.js
 
     page.get_by_label("Times you express each day now").fill("20")
