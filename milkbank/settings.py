@@ -145,9 +145,18 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared cache: app processes keep no local state, so flood limits and cached pages live in the database
-# (or Redis/Memcached via CACHE_URL), not in one process's memory.
-CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://milkbank_cache")}
+# Shared cache: flood limits and cached pages live in the database (or Redis/Memcached via CACHE_URL), not in
+# one process's memory. "local" is each process's own small copy of the public pages in front of it (see
+# resources.content.cached_response): a content edit reaches every process within PUBLIC_PAGE_LOCAL_SECONDS.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="dbcache://milkbank_cache"),
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "milkbank-public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
+PUBLIC_PAGE_LOCAL_SECONDS = env.int("PUBLIC_PAGE_LOCAL_SECONDS", default=5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

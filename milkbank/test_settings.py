@@ -10,7 +10,10 @@ from milkbank.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # One process, and query-count tests should count the page's queries, not the cache's.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "local": {**CACHES["local"], "LOCATION": "milkbank-tests-local"},  # noqa: F405
+}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 
 # Django's test client logs in without a request, which django-axes refuses; the lockout tests turn it on.

@@ -5,13 +5,18 @@ pages, the lists. That is cached here, as plain dicts, under a key that includes
 visitors without a session, whole rendered pages too (`cached_response`).
 Any save or delete of content (and every `migrate`) starts a new generation, so an edit shows at once and
 old entries simply expire. A warm public page costs no database query; a cold one a fixed, small number.
+
+Whole pages are also kept in each process's own memory (the "local" cache alias), trusted for
+PUBLIC_PAGE_LOCAL_SECONDS before the process asks the shared cache for the generation again. So a busy
+public page costs no network round trip at all, and an edit reaches every process within those seconds
+(at once in the process that saved it).
 """
 
 import hashlib
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -25,6 +30,7 @@ ENTRY_TIMEOUT = 60 * 60 * 24  # entries of an old generation are never read agai
 def invalidate(**_signal_kwargs):
     """Start a new generation: every cached piece of public content is rebuilt on its next request."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    caches["local"].delete(GENERATION_KEY)  # other processes notice within PUBLIC_PAGE_LOCAL_SECONDS
 
 
 def _generation() -> str:
@@ -46,16 +52,27 @@ def cached_response(request, build):
     personal = settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
     if personal or request.method not in ("GET", "HEAD"):
         return build()
-    # One cache read for both the current generation and the page (it stores the generation it was built in).
     key = f"resources:response:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or _generation()
-    entry = found.get(key)
+    local = caches["local"]
+    # This process's copy, while its word on the generation is fresh: no round trip to the shared cache.
+    generation = local.get(GENERATION_KEY)
+    entry = local.get(key) if generation is not None else None
+    if entry is None or entry[0] != generation:
+        # One shared read for both the current generation and the page (stored with the generation it was
+        # built in).
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or _generation()
+        local.set(GENERATION_KEY, generation, settings.PUBLIC_PAGE_LOCAL_SECONDS)
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            local.set(key, entry, settings.PUBLIC_PAGE_LOCAL_SECONDS)
     if entry is not None and entry[0] == generation:
         return HttpResponse(entry[1], content_type=entry[2])
     response = build()
     if response.status_code == 200 and not response.streaming:
-        cache.set(key, (generation, response.content, response["Content-Type"]), ENTRY_TIMEOUT)
+        entry = (generation, response.content, response["Content-Type"])
+        cache.set(key, entry, ENTRY_TIMEOUT)
+        local.set(key, entry, settings.PUBLIC_PAGE_LOCAL_SECONDS)
     return response
 
 

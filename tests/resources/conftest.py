@@ -1,16 +1,18 @@
 """Public-page fixtures. Content and feedback flood limits live in the cache: each test starts clean."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from resources.models import Page
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture
