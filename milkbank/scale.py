@@ -33,6 +33,7 @@ SCALE_DOMAIN = "scale.invalid"
 DEPOT_PREFIX = "Scale depot "
 BATCH = 5_000
 YEARS = 10
+FREEZER_HOLDS = 150  # drop-offs waiting in one depot's freezer, at most
 
 Stage = Donor.Stage
 
@@ -66,6 +67,17 @@ LAST_NAMES = (
     "Jackson Johnson Kim Larson Lee Lopez Martin Martinez Miller Moore Nguyen Nelson Olson Patel Perez "
     "Peterson Quispe Ramirez Rivera Robinson Sanchez Smith Swanson Taylor Thomas Thompson Vang Walker "
     "White Williams Wilson Xiong Yang Young Zimmerman Her Lor Ali Hassan Mohamed Nielsen Schmidt Berg"
+).split()
+# Most surnames are rare: half the donors carry one built from these parts (about 48,000 of them), so a
+# search for one person's surname finds a handful of donors at any size, as in a real bank's records.
+SURNAME_STARTS = (
+    "Ab Al Am Ar Ba Be Bo Ca Ch Da De Do El Fa Fe Ga Go Ha He Jo Ka Ke Ko La Le Lu Ma Me Mo Na Ne No Oa Pa "
+    "Pe Ra Re Ro Sa Se So Ta Te To Va Ve Wa Ya Za"
+).split()
+SURNAME_MIDDLES = "bb d gg k l ld lm m n nd nn r rd rk rl s st t tt v z".split()
+SURNAME_ENDS = (
+    "a ack ado ar ard berg dahl e ek el en er ez ford gren ham i ich in ing is kin ko la lund man nen o "
+    "off on os ova quist rud sen ski son stad ton uk us vik well"
 ).split()
 BABY_NAMES = (
     "Ava Eli Finn Ivy Leo Luna Mia Noah Nora Oliver Ruby Sam Theo Willow Zara Ezra Hazel Jude".split()
@@ -309,7 +321,11 @@ def _donor_rows(count: int, *, rng, today, first_number: int, coordinator_ids: l
     ten_years = YEARS * 365
     for i in range(count):
         stage = pick_stage()
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        first = rng.choice(FIRST_NAMES)
+        if rng.random() < 0.5:
+            last = rng.choice(LAST_NAMES)
+        else:
+            last = rng.choice(SURNAME_STARTS) + rng.choice(SURNAME_MIDDLES) + rng.choice(SURNAME_ENDS)
         region, cities = rng.choice(REGIONS)
         bereaved = rng.random() < BEREAVED_SHARE
         pathway = Donor.Pathway.RESEARCH if stage == Stage.RESEARCH_ONLY else Donor.Pathway.CLINICAL
@@ -412,6 +428,9 @@ def _dropoff_rows(givers: list[_Giver], total: int, *, rng, today, depots, coord
     depot_staff = [(d.pk, [v.pk for v in d.volunteer_list]) for d in depots]
     weights = [rng.choice((1, 2, 3, 4, 6, 8, 12)) for _ in givers]
     recent = today - datetime.timedelta(days=21)
+    # A depot's freezer holds so much: milk from the last three weeks waits there until it is full; a busier
+    # bank ships more often and opens more depots rather than keeping thousands of bags in one freezer.
+    waiting = dict.fromkeys((d.pk for d in depots), 0)
     for giver, n in zip(givers, _allocate(total, weights), strict=True):
         span = max((giver.end - giver.start).days, 1)
         home_depot, home_volunteers = depot_staff[giver.pk % len(depot_staff)]
@@ -432,8 +451,9 @@ def _dropoff_rows(givers: list[_Giver], total: int, *, rng, today, depots, coord
             else:
                 use = DropOff.Use.CLINICAL
             reason = ""
-            if channel == DropOff.Channel.DEPOT and day >= recent:
+            if channel == DropOff.Channel.DEPOT and day >= recent and waiting[depot_id] < FREEZER_HOLDS:
                 status = DropOff.Status.AT_DEPOT
+                waiting[depot_id] += 1
             elif rng.random() < 0.02:
                 status, reason = DropOff.Status.REJECTED, "Thawed in transit"
             else:

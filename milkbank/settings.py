@@ -143,6 +143,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # PostgreSQL's JIT compiler starts on queries it guesses are costly; on these short page queries the
+        # compiling took longer than the query (25 ms against 5 ms on the depot work page at 1M drop-offs).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache: flood limits and cached pages live in the database (or Redis/Memcached via CACHE_URL), not in

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from donors.models import BloodTest, Bloodwork, Counter, Depot, Donor, DropOff
 from milkbank import scale
@@ -84,3 +84,19 @@ def test_it_deletes_with_delete():
     _seed(donors=20, dropoffs=40)
     call_command("seed_scale", delete=True, stdout=None)
     assert not scale.has_scale_data()
+
+
+def test_a_depot_freezer_never_holds_more_than_it_can(monkeypatch):
+    monkeypatch.setattr(scale, "FREEZER_HOLDS", 3)
+    _seed(donors=60, dropoffs=3000)
+    waiting = DropOff.objects.filter(donor__in=scale.scale_donors(), status=DropOff.Status.AT_DEPOT)
+    per_depot = waiting.values("depot").annotate(n=Count("id")).values_list("n", flat=True)
+    assert per_depot and max(per_depot) <= 3
+
+
+def test_most_surnames_are_rare_as_in_real_records():
+    _seed(donors=400, dropoffs=400)
+    surnames = list(scale.scale_donors().values_list("last_name", flat=True))
+    common = [name for name in surnames if name in scale.LAST_NAMES]
+    assert 0.3 < len(common) / len(surnames) < 0.7
+    assert len(set(surnames) - set(scale.LAST_NAMES)) > 150
