@@ -32,6 +32,7 @@ from .models import (
     Task,
     TimelineEvent,
 )
+from .signals import donor_anonymized
 from .transitions import TransitionRefused
 
 ANONYMIZED_NAME = "Anonymized"
@@ -286,6 +287,34 @@ def _redact_changes(changes):
     }
 
 
+def redact_audit_entries(related: dict, *, label: str) -> int:
+    """Redact the field-by-field audit entries of the given objects ({model: [pk, ...]}).
+
+    Which fields changed, who changed them and when stay; every value goes, and each entry is named `label`
+    plus its kind instead of the object's old name.
+    """
+    condition = Q(pk__in=[])
+    for model, pks in related.items():
+        if pks:
+            condition |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_pk__in=[str(pk) for pk in pks],
+            )
+    entries = list(LogEntry.objects.filter(condition).select_related("content_type"))
+    for entry in entries:
+        entry.object_repr = f"{entry.content_type.name} {label}"
+        entry.changes = _redact_changes(entry.changes)
+        entry.changes_text = ""
+        entry.serialized_data = None
+        entry.additional_data = None
+    LogEntry.objects.bulk_update(
+        entries,
+        ["object_repr", "changes", "changes_text", "serialized_data", "additional_data"],
+        batch_size=500,
+    )
+    return len(entries)
+
+
 def _redact_audit_log(donor: Donor) -> int:
     """Redact the field-by-field audit entries of the donor and everything hanging off them."""
     related = {
@@ -299,26 +328,11 @@ def _redact_audit_log(donor: Donor) -> int:
         Deferral: list(donor.deferrals.values_list("pk", flat=True)),
         DropOff: list(donor.dropoffs.values_list("pk", flat=True)),
     }
-    condition = Q(pk__in=[])
-    for model, pks in related.items():
-        if pks:
-            condition |= Q(
-                content_type=ContentType.objects.get_for_model(model),
-                object_pk__in=[str(pk) for pk in pks],
-            )
-    entries = list(LogEntry.objects.filter(condition).select_related("content_type"))
-    for entry in entries:
-        entry.object_repr = f"{entry.content_type.name} of an anonymized donor (#{donor.pk})"
-        entry.changes = _redact_changes(entry.changes)
-        entry.changes_text = ""
-        entry.serialized_data = None
-        entry.additional_data = None
-    LogEntry.objects.bulk_update(
-        entries,
-        ["object_repr", "changes", "changes_text", "serialized_data", "additional_data"],
-        batch_size=500,
-    )
-    return len(entries)
+    return redact_audit_entries(related, label=anonymized_label(donor))
+
+
+def anonymized_label(donor: Donor) -> str:
+    return f"of an anonymized donor (#{donor.pk})"
 
 
 @transaction.atomic
@@ -353,6 +367,8 @@ def donor_anonymize(*, donor: Donor, by, today: datetime.date | None = None) -> 
         Task.objects.filter(donor=locked, done_at__isnull=True).update(done_at=now, done_by=by)
     links.link_revoke_all(donor=locked)
     redacted = _redact_audit_log(locked)
+    # Other apps (the memorial registry) remove what they keep about the donor, in this transaction.
+    donor_anonymized.send(sender=Donor, donor=locked, by=by)
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(Donor),
         object_pk=str(locked.pk),

@@ -201,3 +201,25 @@ def butterfly_set_approval(*, butterfly: Butterfly, approved: bool, by: Abstract
     butterfly.approved_by = by if approved else None
     butterfly.save(update_fields=["approved", "approved_at", "approved_by", "updated_at"])
     return butterfly
+
+
+def forget_donor_family(*, donor: Donor, **_signal_kwargs) -> int:
+    """When a donor is anonymized, remove how to reach the family from the donor's butterflies.
+
+    The baby's first name and birth date stay: they are sewn on a quilt, and whether they show online is the
+    family's own consent, which stays as they gave it. Audit entries lose the old values, as the donor's do.
+    Returns how many butterflies were changed.
+    """
+    from auditlog.context import disable_auditlog
+
+    from donors.privacy import anonymized_label, redact_audit_entries
+
+    pks = list(Butterfly.objects.filter(donor=donor).values_list("pk", flat=True))
+    if not pks:
+        return 0
+    with disable_auditlog():
+        Butterfly.objects.filter(pk__in=pks).update(
+            family_name="", mailing_address="", contact_email="", contact_phone=""
+        )
+    redact_audit_entries({Butterfly: pks}, label=anonymized_label(donor))
+    return len(pks)

@@ -1,0 +1,7 @@
+"""Signals other apps may listen to, so `donors` never has to import them."""
+
+from django.dispatch import Signal
+
+# Sent inside the anonymizing transaction, with `donor` (already anonymized) and `by` (the staff user).
+# A receiver removes what its own app keeps about the donor; if it raises, nothing is anonymized.
+donor_anonymized = Signal()
