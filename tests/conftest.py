@@ -12,6 +12,17 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct-horse-battery-staple-42"
 
 
+@pytest.fixture(autouse=True)
+def _mail_goes_when_the_step_is_saved(request, monkeypatch):
+    """Each test runs inside one transaction that never commits, so after-commit work would never run.
+    Mail is sent at once instead, as if each step had committed; tests marked `after_commit` keep the
+    real behaviour and drive it with django_capture_on_commit_callbacks."""
+    if request.node.get_closest_marker("after_commit") is None:
+        from donors import notify
+
+        monkeypatch.setattr(notify, "after_commit", lambda work: work())
+
+
 def _staff(django_user_model, username, role=None, **extra):
     user = django_user_model.objects.create_user(
         username=username, password=PASSWORD, email=f"{username}@bank.test", is_staff=True, **extra

@@ -405,3 +405,59 @@ def test_a_mail_server_failure_never_undoes_a_step(make_donor, coordinator, capl
     assert donor.stage == Stage.APPROVED
     assert donor.timeline.filter(summary__startswith="Email could not be sent").exists()
     assert donor.email not in caplog.text
+
+
+@pytest.mark.after_commit
+def test_no_mail_goes_for_a_step_that_rolls_back(
+    make_donor, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    donor = make_donor(Stage.APPROVED, bereaved=True)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as waiting:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            t.status_link_send(donor=donor, by=coordinator)
+            raise RuntimeError("something later in the same step failed")
+    assert waiting == []
+    assert mailoutbox == []
+    assert not donor.timeline.filter(summary__startswith="Emailed").exists()
+
+
+@pytest.mark.after_commit
+def test_mail_goes_once_the_step_is_saved(
+    make_donor, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    donor = make_donor(Stage.APPROVED, bereaved=True)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        t.donor_finish(donor=donor, by=coordinator)
+    assert mailoutbox == []  # not while the transaction was open
+    for work in waiting:
+        work()
+    assert len(mailoutbox) == 1
+    donor.refresh_from_db()
+    assert donor.thanked_at is not None
+    assert donor.timeline.filter(summary="Emailed: thank-you for donating").exists()
+
+
+@pytest.mark.after_commit
+def test_a_mail_server_failure_after_the_step_leaves_the_step_saved(
+    make_donor, coordinator, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "tests.donors.test_transitions.RefusingBackend"
+    donor = make_donor(Stage.APPROVED, bereaved=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        t.donor_finish(donor=donor, by=coordinator)
+    donor.refresh_from_db()
+    assert donor.stage == Stage.INACTIVE
+    assert donor.thanked_at is None
+    assert donor.timeline.filter(summary="Email could not be sent: thank-you for donating").exists()
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("connection refused")

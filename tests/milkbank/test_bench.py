@@ -11,6 +11,12 @@ from milkbank import bench
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _seed_here(monkeypatch):
+    # The real bench seeds in a child process; a child cannot see this test's database or transaction.
+    monkeypatch.setattr(bench, "seed_in_subprocess", bench.seed_in_process)
+
+
 def _run(tmp_path, *extra, sizes="20:100,40:200"):
     call_command(
         "bench",
@@ -65,3 +71,11 @@ def test_it_fails_strictly_when_a_target_fails(tmp_path, monkeypatch):
 def test_it_refuses_a_bad_size():
     with pytest.raises(CommandError, match="DONORS:DROPOFFS"):
         call_command("bench", "--sizes", "many", stdout=None)
+
+
+def test_seed_scale_writes_its_report_for_the_bench(tmp_path):
+    report = tmp_path / "seed.json"
+    call_command("seed_scale", donors=10, dropoffs=30, depots=2, report=str(report), stdout=None)
+    made = json.loads(report.read_text())
+    assert (made["donors"], made["dropoffs"], made["depots"]) == (10, 30, 2)
+    assert made["seconds"] and all(value >= 0 for value in made["seconds"].values())

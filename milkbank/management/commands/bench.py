@@ -21,7 +21,7 @@ class Command(BaseCommand):
             help="DONORS:DROPOFFS for each size, comma separated (the first is 'small', the last 'large').",
         )
         parser.add_argument("--small-only", action="store_true", help="Only the first size (a quick run).")
-        parser.add_argument("--requests", type=int, default=20, help="Timed requests per page and size.")
+        parser.add_argument("--requests", type=int, default=40, help="Timed requests per page and size.")
         parser.add_argument("--no-load", action="store_true", help="Skip the gunicorn throughput test.")
         parser.add_argument("--load-seconds", type=float, default=8, help="Seconds of load per URL (max 60).")
         parser.add_argument(

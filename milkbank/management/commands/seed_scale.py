@@ -1,5 +1,9 @@
 """Seed a large, realistic data set for the scale benchmark (see milkbank/scale.py)."""
 
+import json
+from dataclasses import asdict
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -21,6 +25,9 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="Delete earlier scale data (only that) and seed again."
         )
         parser.add_argument("--delete", action="store_true", help="Only delete the scale data, then stop.")
+        parser.add_argument(
+            "--report", help="Also write what was made, and each step's seconds, to this JSON file."
+        )
 
     def handle(self, *args, **options):
         if options["delete"]:
@@ -44,6 +51,8 @@ class Command(BaseCommand):
             )
         except scale.ScaleDataExists as exists:
             raise CommandError(str(exists)) from None
+        if options["report"]:
+            Path(options["report"]).write_text(json.dumps(asdict(report), indent=2) + "\n")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Made {report.donors:,} donors, {report.dropoffs:,} drop-offs, "
