@@ -300,34 +300,72 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def measure_page(page: Page, ctx: Context, *, requests: int) -> tuple[str, Measure]:
+ROUNDS = 4  # each page's timed requests are spread over this many passes through all the pages
+
+
+@dataclass
+class _Probe:
+    page: Page
+    url: str
+    data: dict | None
+    measure: Measure
+    timings: list[float] = field(default_factory=list)
+
+
+def _first_look(page: Page, ctx: Context) -> _Probe:
+    """A warm-up request (fills caches and the connection, as in production), then one counted request."""
     url = page.url(ctx)  # may raise NoReverseMatch or LookupError: the caller reports "not available"
     client = ctx.clients[page.persona]
     data = page.data(ctx) if page.data else None
-    warm = _request(client, page.method, url, data)  # fills caches and the connection, as in production
+    warm = _request(client, page.method, url, data)
     with CaptureQueriesContext(connection) as captured:
         response = _request(client, page.method, url, data)
     # Read now: the captured list is a view of the connection's log, which the next request clears.
     queries = list(captured.captured_queries)
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        _request(client, page.method, url, data)
-        timings.append((time.perf_counter() - started) * 1000)
     note = "" if response.status_code == 200 else f"HTTP {response.status_code}"
     if warm.status_code != response.status_code:
         note = f"HTTP {warm.status_code} then {response.status_code}"
-    return url, Measure(
+    measure = Measure(
         status=response.status_code,
         queries=len(queries),
         slowest=[
             {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:600]}
             for q in sorted(queries, key=lambda q: -float(q["time"]))[:3]
         ],
-        median_ms=round(statistics.median(timings), 2),
-        p95_ms=round(_percentile(timings, 0.95), 2),
         note=note,
     )
+    return _Probe(page, url, data, measure)
+
+
+def _time(probe: _Probe, ctx: Context, count: int) -> None:
+    client = ctx.clients[probe.page.persona]
+    for _ in range(count):
+        started = time.perf_counter()
+        _request(client, probe.page.method, probe.url, probe.data)
+        probe.timings.append((time.perf_counter() - started) * 1000)
+
+
+def measure_pages(pages: list[Page], ctx: Context, *, requests: int, rounds: int = ROUNDS) -> dict:
+    """Queries and latency for each page: {name: (url, Measure) or the exception that made it unavailable}.
+
+    Every page is looked at once first; then the timed requests go in `rounds` passes over all the pages, so
+    a burst of noise on a shared machine falls on many pages a little, not on one page's whole sample.
+    """
+    probes, results = [], {}
+    for page in pages:
+        try:
+            probes.append(_first_look(page, ctx))
+        except (NoReverseMatch, LookupError) as missing:
+            results[page.name] = missing
+    per_round = [requests // rounds + (1 if i < requests % rounds else 0) for i in range(rounds)]
+    for count in per_round:
+        for probe in probes:
+            _time(probe, ctx, count)
+    for probe in probes:
+        probe.measure.median_ms = round(statistics.median(probe.timings), 2) if probe.timings else None
+        probe.measure.p95_ms = round(_percentile(probe.timings, 0.95), 2) if probe.timings else None
+        results[probe.page.name] = (probe.url, probe.measure)
+    return results
 
 
 def measure_export(ctx: Context, *, memory: bool = True) -> dict:
@@ -576,7 +614,25 @@ def seed_in_subprocess(*, donors: int, dropoffs: int, log=print) -> dict:
         if done.returncode != 0:
             raise RuntimeError(f"seed_scale failed: {done.stderr.strip()[-800:]}")
         close_old_connections()
+        _settle(log=log)
         return json.loads(report.read_text())
+
+
+def _settle(*, log=print, wait_seconds: float = 120) -> None:
+    """Wait (a while) for PostgreSQL's background vacuum workers to finish with the freshly loaded tables."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + wait_seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(2)
+    log("  (autovacuum still busy; measuring anyway)")
 
 
 def seed_in_process(*, donors: int, dropoffs: int, log=print) -> dict:
@@ -617,17 +673,18 @@ def run(
                 }
             )
             ctx = prepare()
+            measured = measure_pages(PAGES, ctx, requests=requests)
             for page in PAGES:
                 row = rows[page.name]
-                try:
-                    url, result = measure_page(page, ctx, requests=requests)
-                except NoReverseMatch:
+                outcome = measured[page.name]
+                if isinstance(outcome, NoReverseMatch):
                     row.available, row.note = False, "not available (URL name does not exist yet)"
                     row.sizes.append(Measure(note="not available"))
                     continue
-                except LookupError as missing:
-                    row.sizes.append(Measure(note=f"not available: {missing}"))
+                if isinstance(outcome, LookupError):
+                    row.sizes.append(Measure(note=f"not available: {outcome}"))
                     continue
+                url, result = outcome
                 row.url = row.url or re.sub(r"/(q|s)/[^/]+/", r"/\1/<token>/", url)
                 row.sizes.append(result)
                 log(
@@ -757,7 +814,8 @@ def markdown(results: dict, rows) -> str:
         f"- Database: {m['database']}; Python {m['python']}, Django {m['django']}",
         f"- Sizes: small {small['donors']:,} donors / {small['dropoffs']:,} drop-offs; "
         f"large {large['donors']:,} / {large['dropoffs']:,}; {results['requests_per_page']} timed requests "
-        "per page (Django test Client, in process, after one warm-up request)",
+        f"per page in {ROUNDS} passes over all the pages (Django test Client, in process, after one warm-up "
+        "request); seeding in a separate process, then VACUUM ANALYZE",
         "",
     ]
     for seed in results["seeds"]:
