@@ -1,11 +1,13 @@
 """The scale benchmark (issue 9): queries and latency per page at two data sizes, throughput under gunicorn.
 
-For each size it seeds scale data (milkbank.scale, replacing the earlier scale data), then requests every
-page with Django's test Client as the persona who uses it: the SQL queries of one request
-(CaptureQueriesContext) and the median and 95th percentile of N timed requests. The CSV export is timed
-streaming the whole file, and its peak Python memory growth measured with tracemalloc. Then, at the
-largest size, one gunicorn (2 workers, 127.0.0.1, a free port) serves a public page and a bare Django view
-(milkbank.bench_urls) and a bounded load generator compares their throughput.
+Each size gets its own scratch database (the one DATABASE_URL names for the first size, `<name>_size2` for
+the second), seeded by seed_scale in its own process. Fresh child processes (`manage.py bench --child`) then
+request every page with Django's test Client as the persona who uses it, in rounds that alternate between
+the sizes: the SQL queries of one request (CaptureQueriesContext) and the median and 95th percentile of all
+the timed requests. The CSV export is timed streaming the whole file, and its peak Python memory growth
+measured with tracemalloc. Then, at the largest size, one gunicorn (2 workers, 127.0.0.1, a free port)
+serves a public page and a bare Django view (milkbank.bench_urls) and a bounded load generator compares
+their throughput.
 
 Pages that do not exist yet (a URL name that does not reverse) are reported "not available", not failed.
 """
@@ -33,12 +35,13 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
@@ -346,7 +349,8 @@ def _time(probe: _Probe, ctx: Context, count: int) -> None:
 
 
 def measure_pages(pages: list[Page], ctx: Context, *, requests: int, rounds: int = ROUNDS) -> dict:
-    """Queries and latency for each page: {name: (url, Measure) or the exception that made it unavailable}.
+    """Queries and latency for each page: {name: (url, Measure, timings) or the exception that made it
+    unavailable}.
 
     Every page is looked at once first; then the timed requests go in `rounds` passes over all the pages, so
     a burst of noise on a shared machine falls on many pages a little, not on one page's whole sample.
@@ -364,7 +368,7 @@ def measure_pages(pages: list[Page], ctx: Context, *, requests: int, rounds: int
     for probe in probes:
         probe.measure.median_ms = round(statistics.median(probe.timings), 2) if probe.timings else None
         probe.measure.p95_ms = round(_percentile(probe.timings, 0.95), 2) if probe.timings else None
-        results[probe.page.name] = (probe.url, probe.measure)
+        results[probe.page.name] = (probe.url, probe.measure, probe.timings)
     return results
 
 
@@ -486,11 +490,19 @@ def drive(port: int, path: str, *, seconds: float, concurrency: int, max_request
     }
 
 
-def load_test(*, seconds: float = 8, concurrency: int = 4, max_requests: int = 20_000, log=print) -> dict:
+def load_test(
+    *,
+    seconds: float = 8,
+    concurrency: int = 4,
+    max_requests: int = 20_000,
+    database_url: str | None = None,
+    log=print,
+) -> dict:
     """Serve milkbank.bench_settings from gunicorn (2 workers); compare a public page to a bare view."""
     port = _free_port()
     env = {
         **os.environ,
+        **({"DATABASE_URL": database_url} if database_url else {}),
         "DJANGO_SETTINGS_MODULE": "milkbank.bench_settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -591,43 +603,90 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
     return sizes
 
 
-def seed_in_subprocess(*, donors: int, dropoffs: int, log=print) -> dict:
-    """Run seed_scale in its own process, so the pages are measured in a process that never held a million
-    rows: at the large size the heap the seeding left behind made even a cached page 1.7 times slower."""
-    with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "seed.json"
-        command = [
-            sys.executable,
-            str(Path(settings.BASE_DIR) / "manage.py"),
-            "seed_scale",
-            f"--donors={donors}",
-            f"--dropoffs={dropoffs}",
-            "--replace",
-            f"--report={report}",
-        ]
-        connection.close()  # hold nothing open on the database while another process writes to it
-        done = subprocess.run(  # noqa: S603 - our own interpreter and command
-            command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
-        )
+# --- Each size in its own database, measured by fresh processes in alternating rounds ----------------
+#
+# The machine is shared: its speed drifts by half again over minutes. Measuring one size after the other
+# put that drift into the large/small ratio (a cached page with no query came out 1.6 times slower at the
+# large size). So each size gets its own scratch database, seeded once, and fresh child processes time the
+# pages in ROUNDS rounds that alternate small, large, small, large...: drift falls on both sizes alike.
+
+
+def base_database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{settings.DATABASES['default']['NAME']}"
+
+
+def size_database_urls(base_url: str, count: int) -> list[str]:
+    """The first size uses the database named by DATABASE_URL; size N (N >= 2) a sibling `<name>_sizeN`."""
+    urls = [base_url]
+    for number in range(2, count + 1):
+        if base_url.startswith("sqlite:"):
+            path = Path(base_url.split(":///", 1)[1] if ":///" in base_url else "db.sqlite3")
+            urls.append(f"sqlite:///{path.with_name(f'{path.stem}_size{number}{path.suffix}')}")
+        else:
+            parts = urlsplit(base_url)
+            name = parts.path.lstrip("/")
+            urls.append(urlunsplit(parts._replace(path=f"/{name}_size{number}")))
+    return urls
+
+
+def _manage(args: list[str], *, database_url: str, log=None) -> None:
+    """Run `manage.py <args>` in a fresh process on `database_url`."""
+    connection.close()  # hold nothing open on a database another process is about to write to
+    done = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if log:
         for line in done.stdout.splitlines():
             log(f"  {line.strip()}")
-        if done.returncode != 0:
-            raise RuntimeError(f"seed_scale failed: {done.stderr.strip()[-800:]}")
-        close_old_connections()
-        _settle(log=log)
-        return json.loads(report.read_text())
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {args[0]} failed: {done.stderr.strip()[-800:]}")
 
 
-def _settle(*, log=print, wait_seconds: float = 120) -> None:
-    """Wait (a while) for PostgreSQL's background vacuum workers to finish with the freshly loaded tables."""
-    if connection.vendor != "postgresql":
+def _ensure_database(url: str) -> None:
+    """Create a PostgreSQL scratch database next to the configured one if it does not exist yet."""
+    if url.startswith("sqlite:") or connection.vendor != "postgresql":
         return
+    name = urlsplit(url).path.lstrip("/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+
+
+def seed_size(*, url: str, donors: int, dropoffs: int, log=print) -> dict:
+    """Migrate the size's database and seed it (seed_scale, in its own process); return seed_scale's
+    report."""
+    _ensure_database(url)
+    _manage(["migrate", "--noinput", "-v0"], database_url=url)
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "seed.json"
+        _manage(
+            ["seed_scale", f"--donors={donors}", f"--dropoffs={dropoffs}", "--replace", f"--report={report}"],
+            database_url=url,
+            log=log,
+        )
+        made = json.loads(report.read_text())
+    _settle(url, log=log)
+    return made
+
+
+def _settle(url: str, *, log=print, wait_seconds: float = 120) -> None:
+    """Wait (a while) for PostgreSQL's background vacuum workers to finish with the freshly loaded tables."""
+    if url.startswith("sqlite:") or connection.vendor != "postgresql":
+        return
+    name = urlsplit(url).path.lstrip("/")
     deadline = time.monotonic() + wait_seconds
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' "
-                "AND datname = current_database()"
+                "AND datname = %s",
+                [name],
             )
             if cursor.fetchone()[0] == 0:
                 return
@@ -635,85 +694,160 @@ def _settle(*, log=print, wait_seconds: float = 120) -> None:
     log("  (autovacuum still busy; measuring anyway)")
 
 
-def seed_in_process(*, donors: int, dropoffs: int, log=print) -> dict:
-    """The same, in this process (for the tests, whose database another process cannot see)."""
+def client_settings():
+    """What Django's test Client needs under the real settings."""
+    return override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        SECURE_SSL_REDIRECT=False,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+
+
+def measure_here(mode: str, *, requests: int = 0, export_memory: bool = True) -> dict:
+    """What one child process reports, measured in this process on its database: "pages" (each page's
+    queries and `requests` timings) or "export" (the CSV export)."""
+    with client_settings():
+        ctx = prepare()
+        if mode == "export":
+            try:
+                return measure_export(ctx, memory=export_memory)
+            except NoReverseMatch:
+                return {"note": "not available"}
+        pages = {}
+        for name, outcome in measure_pages(PAGES, ctx, requests=requests, rounds=1).items():
+            if isinstance(outcome, NoReverseMatch):
+                pages[name] = {"missing": "not available (URL name does not exist yet)"}
+            elif isinstance(outcome, LookupError):
+                pages[name] = {"unavailable": f"not available: {outcome}"}
+            else:
+                url, measure, timings = outcome
+                pages[name] = {"url": url, "measure": asdict(measure), "timings": timings}
+        return pages
+
+
+def measure_child(*, url: str, mode: str, requests: int = 0, export_memory: bool = True) -> dict:
+    """measure_here() in a fresh process on the size's database."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "measured.json"
+        args = ["bench", f"--child={mode}", f"--child-output={out}", f"--requests={max(requests, 1)}"]
+        if not export_memory:
+            args.append("--no-export-memory")
+        _manage(args, database_url=url)
+        return json.loads(out.read_text())
+
+
+def _seed_here(*, url: str, donors: int, dropoffs: int, log=print) -> dict:
     return asdict(scale.seed(donors=donors, dropoffs=dropoffs, replace=True, log=log))
+
+
+def _measure_here(*, url: str, mode: str, requests: int = 0, export_memory: bool = True) -> dict:
+    return measure_here(mode, requests=requests, export_memory=export_memory)
 
 
 def run(
     *,
     sizes: list[tuple[int, int]],
-    requests: int = 20,
+    requests: int = 40,
     load: bool = True,
     load_seconds: float = 8,
     export_memory: bool = True,
     out_dir: Path,
+    in_process: bool = False,
     log=print,
 ) -> dict:
+    """Seed each size, time every page at every size in alternating rounds, then the export and the load.
+
+    `in_process`: one process and one database, each size seeded and measured in turn (the tests use it;
+    another process cannot see a test's database). Quicker, and open to the drift described above.
+    """
     rows = {
         page.name: PageRow(page.name, page.persona, note=page.note, in_ratio_target=page.in_ratio_target)
         for page in PAGES
     }
-    exports, seeds = [], []
-    test_overrides = override_settings(
-        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-        SECURE_SSL_REDIRECT=False,
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
-    with test_overrides:
-        for donors, dropoffs in sizes:
-            log(f"Seeding {donors:,} donors / {dropoffs:,} drop-offs...")
-            report = seed_in_subprocess(donors=donors, dropoffs=dropoffs, log=log)
-            seeds.append(
-                {
-                    "donors": donors,
-                    "dropoffs": dropoffs,
-                    "seconds": report["seconds"],
-                    "total_seconds": round(sum(report["seconds"].values()), 1),
-                }
-            )
-            ctx = prepare()
-            measured = measure_pages(PAGES, ctx, requests=requests)
-            for page in PAGES:
-                row = rows[page.name]
-                outcome = measured[page.name]
-                if isinstance(outcome, NoReverseMatch):
-                    row.available, row.note = False, "not available (URL name does not exist yet)"
-                    row.sizes.append(Measure(note="not available"))
-                    continue
-                if isinstance(outcome, LookupError):
-                    row.sizes.append(Measure(note=f"not available: {outcome}"))
-                    continue
-                url, result = outcome
-                row.url = row.url or re.sub(r"/(q|s)/[^/]+/", r"/\1/<token>/", url)
-                row.sizes.append(result)
-                log(
-                    f"  {page.name}: {result.queries} queries, "
-                    f"median {result.median_ms} ms, p95 {result.p95_ms} ms"
-                    + (f" ({result.note})" if result.note else "")
-                )
-            try:
-                export = measure_export(ctx, memory=export_memory)
-            except NoReverseMatch:
-                export = {"note": "not available"}
-            export.update(donors=donors, dropoffs=dropoffs)
-            exports.append(export)
+    base = base_database_url()
+    urls = [base] * len(sizes) if in_process else size_database_urls(base, len(sizes))
+    seed, measure = (_seed_here, _measure_here) if in_process else (seed_size, measure_child)
+    rounds = 1 if in_process else min(ROUNDS, requests)
+    per_round = [requests // rounds + (1 if i < requests % rounds else 0) for i in range(rounds)]
+    seeds, exports = [], []
+    collected: list[dict] = [{} for _ in sizes]
+
+    def take(index: int, pages: dict) -> None:
+        for name, found in pages.items():
+            kept = collected[index].setdefault(name, found)
+            if kept is not found and "timings" in found:
+                kept["timings"].extend(found["timings"])
+
+    def record_export(index: int) -> None:
+        donors, dropoffs = sizes[index]
+        export = measure(url=urls[index], mode="export", export_memory=export_memory)
+        export.update(donors=donors, dropoffs=dropoffs)
+        exports.append(export)
+        log(
+            f"  CSV export at {donors:,} / {dropoffs:,}: {export.get('rows')} rows in "
+            f"{export.get('seconds')} s, peak growth {export.get('peak_growth_mb')} MB"
+        )
+
+    for index, (donors, dropoffs) in enumerate(sizes):
+        where = "this process" if in_process else urls[index].split("@")[-1]  # no password in the log
+        log(f"Seeding {donors:,} donors / {dropoffs:,} drop-offs ({where})...")
+        report = seed(url=urls[index], donors=donors, dropoffs=dropoffs, log=log)
+        seeds.append(
+            {
+                "donors": donors,
+                "dropoffs": dropoffs,
+                "seconds": report["seconds"],
+                "total_seconds": round(sum(report["seconds"].values()), 1),
+            }
+        )
+        if in_process:  # the next size replaces this one in the same database: measure it now
+            take(index, measure(url=urls[index], mode="pages", requests=requests))
+            record_export(index)
+    if not in_process:
+        for number, count in enumerate(per_round, start=1):
+            log(f"Timing round {number} of {rounds} ({count} requests per page at each size)...")
+            for index in range(len(sizes)):
+                take(index, measure(url=urls[index], mode="pages", requests=count))
+        for index in range(len(sizes)):
+            record_export(index)
+
+    for index, (donors, dropoffs) in enumerate(sizes):
+        log(f"At {donors:,} donors / {dropoffs:,} drop-offs:")
+        for page in PAGES:
+            row, found = rows[page.name], collected[index].get(page.name, {})
+            if "missing" in found:
+                row.available, row.note = False, found["missing"]
+                row.sizes.append(Measure(note="not available"))
+                continue
+            if "measure" not in found:
+                row.sizes.append(Measure(note=found.get("unavailable", "not available")))
+                continue
+            result = Measure(**found["measure"])
+            timings = found["timings"]
+            result.median_ms = round(statistics.median(timings), 2) if timings else None
+            result.p95_ms = round(_percentile(timings, 0.95), 2) if timings else None
+            row.url = row.url or re.sub(r"/(q|s)/[^/]+/", r"/\1/<token>/", found["url"])
+            row.sizes.append(result)
             log(
-                f"  CSV export: {export.get('rows')} rows in {export.get('seconds')} s, "
-                f"peak growth {export.get('peak_growth_mb')} MB"
+                f"  {page.name}: {result.queries} queries, "
+                f"median {result.median_ms} ms, p95 {result.p95_ms} ms"
+                + (f" ({result.note})" if result.note else "")
             )
-        load_result = None
-        if load:
-            log("Throughput: a public page against a bare Django view...")
-            try:
-                load_result = load_test(seconds=load_seconds, log=log)
-            except (RuntimeError, OSError) as problem:
-                load_result = {"error": str(problem)}
+
+    load_result = None
+    if load:
+        log("Throughput: a public page against a bare Django view...")
+        try:
+            load_result = load_test(seconds=load_seconds, database_url=urls[-1], log=log)
+        except (RuntimeError, OSError) as problem:
+            load_result = {"error": str(problem)}
     results = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
         "sizes": [{"donors": d, "dropoffs": m} for d, m in sizes],
         "requests_per_page": requests,
+        "rounds": rounds,
+        "in_process": in_process,
         "seeds": seeds,
         "pages": [{**asdict(r), "ratio": r.ratio()} for r in rows.values()],
         "export": exports,
@@ -814,8 +948,13 @@ def markdown(results: dict, rows) -> str:
         f"- Database: {m['database']}; Python {m['python']}, Django {m['django']}",
         f"- Sizes: small {small['donors']:,} donors / {small['dropoffs']:,} drop-offs; "
         f"large {large['donors']:,} / {large['dropoffs']:,}; {results['requests_per_page']} timed requests "
-        f"per page in {ROUNDS} passes over all the pages (Django test Client, in process, after one warm-up "
-        "request); seeding in a separate process, then VACUUM ANALYZE",
+        + (
+            "per page, each size seeded and measured in turn in this process (--in-process)"
+            if results.get("in_process")
+            else f"per page and size in {results.get('rounds')} rounds alternating between the sizes, each "
+            "size in its own database, each round a fresh process (Django test Client, after one warm-up "
+            "request); seeded by seed_scale, then VACUUM ANALYZE"
+        ),
         "",
     ]
     for seed in results["seeds"]:

@@ -11,12 +11,6 @@ from milkbank import bench
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _seed_here(monkeypatch):
-    # The real bench seeds in a child process; a child cannot see this test's database or transaction.
-    monkeypatch.setattr(bench, "seed_in_subprocess", bench.seed_in_process)
-
-
 def _run(tmp_path, *extra, sizes="20:100,40:200"):
     call_command(
         "bench",
@@ -25,6 +19,7 @@ def _run(tmp_path, *extra, sizes="20:100,40:200"):
         "--requests",
         "2",
         "--no-load",
+        "--in-process",  # child processes cannot see this test's database
         "--output",
         str(tmp_path),
         *extra,
@@ -79,3 +74,58 @@ def test_seed_scale_writes_its_report_for_the_bench(tmp_path):
     made = json.loads(report.read_text())
     assert (made["donors"], made["dropoffs"], made["depots"]) == (10, 30, 2)
     assert made["seconds"] and all(value >= 0 for value in made["seconds"].values())
+
+
+def test_each_size_gets_a_sibling_scratch_database():
+    assert bench.size_database_urls("postgres://u:p@db:5432/milkbank_bench", 2) == [
+        "postgres://u:p@db:5432/milkbank_bench",
+        "postgres://u:p@db:5432/milkbank_bench_size2",
+    ]
+    assert bench.size_database_urls("sqlite:////tmp/bench/x.sqlite3", 3) == [
+        "sqlite:////tmp/bench/x.sqlite3",
+        "sqlite:////tmp/bench/x_size2.sqlite3",
+        "sqlite:////tmp/bench/x_size3.sqlite3",
+    ]
+
+
+def test_the_real_run_seeds_two_databases_and_times_them_in_alternating_child_processes(tmp_path):
+    """`make bench` end to end on SQLite files: migrate and seed each size's database, rounds of fresh
+    child processes, the export in a child. Slow-ish (two migrations), so tiny sizes and two requests."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "milkbank.settings",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+        "CACHE_URL": "locmemcache://",
+    }
+    done = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [
+            sys.executable,
+            "manage.py",
+            "bench",
+            "--sizes=15:60,30:120",
+            "--requests=2",
+            "--no-load",
+            f"--output={tmp_path / 'out'}",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "bench_size2.sqlite3").exists()
+    assert "Timing round 2 of 2" in done.stdout
+    results = json.loads((tmp_path / "out" / "latest.json").read_text())
+    assert results["rounds"] == 2 and results["in_process"] is False
+    pages = {p["name"]: p for p in results["pages"]}
+    assert [m["status"] for m in pages["admin donor list (default)"]["sizes"]] == [200, 200]
+    assert [e["rows"] for e in results["export"]] == [60, 120]

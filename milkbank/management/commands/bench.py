@@ -1,5 +1,7 @@
 """Measure every page at a small and a large data size; see milkbank/bench.py."""
 
+import argparse
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -29,8 +31,23 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench-results"))
         parser.add_argument("--strict", action="store_true", help="Exit non-zero when a target fails.")
+        parser.add_argument(
+            "--in-process",
+            action="store_true",
+            help="One process and one database, each size seeded and measured in turn: quicker, but the "
+            "machine's drift between the sizes goes into the ratios.",
+        )
+        # A child process of the bench: measure "pages" or "export" on this database, write JSON, stop.
+        parser.add_argument("--child", choices=["pages", "export"], help=argparse.SUPPRESS)
+        parser.add_argument("--child-output", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
+        if options["child"]:
+            measured = bench.measure_here(
+                options["child"], requests=options["requests"], export_memory=not options["no_export_memory"]
+            )
+            Path(options["child_output"]).write_text(json.dumps(measured, default=str))
+            return
         try:
             sizes = bench.parse_sizes(options["sizes"])
         except ValueError as problem:
@@ -46,6 +63,7 @@ class Command(BaseCommand):
             load_seconds=min(max(options["load_seconds"], 1), 60),
             export_memory=not options["no_export_memory"],
             out_dir=Path(options["output"]),
+            in_process=options["in_process"],
             log=self.stdout.write,
         )
         self.stdout.write("")
