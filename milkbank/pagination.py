@@ -90,8 +90,23 @@ class EstimatedCountPaginator(Paginator):
         """True when `count` came from the planner's estimate (templates may say "about")."""
         return self._unfiltered_count is not None and self._unfiltered_count[1]
 
+    @cached_property
+    def is_capped(self) -> bool:
+        """True when counting stopped at `max_exact_count`: there may be more (templates say "or more")."""
+        return (
+            not self.is_estimated and self.max_exact_count is not None and self.count >= self.max_exact_count
+        )
+
 
 class CappedCountPaginator(EstimatedCountPaginator):
     """The estimate when unfiltered and large; else an exact count of at most 10,000 rows (200 pages)."""
 
     max_exact_count = 10_000
+
+
+class WorkListPaginator(EstimatedCountPaginator):
+    """For a list people work through, not browse (the coordinators' donors): an exact count up to 1,000,
+    then "1000 or more". Counting the rows of a filter costs time in step with the rows counted; nobody
+    pages past twenty pages of donors needing action, they narrow the list instead."""
+
+    max_exact_count = 1_000

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from milkbank import roles
-from milkbank.pagination import CappedCountPaginator
+from milkbank.pagination import WorkListPaginator
 
 from .. import forms_staff as f
 from .. import transitions as t
@@ -321,7 +321,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     )
     list_select_related = ("coordinator",)
     list_per_page = 50
-    paginator = CappedCountPaginator
+    paginator = WorkListPaginator
     show_full_result_count = False
     raw_id_fields = ("coordinator",)
     readonly_fields = (

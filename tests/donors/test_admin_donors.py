@@ -332,3 +332,32 @@ def test_an_overlong_name_is_refused_clearly(client, coordinator, make_donor):
     assert "at most 100 characters" in body and "Enter a valid email address." in body
     donor.refresh_from_db()
     assert donor.first_name != "x" * 101
+
+
+def test_past_the_counting_limit_the_list_says_or_more(client, coordinator, make_donor, monkeypatch):
+    from milkbank.pagination import WorkListPaginator
+
+    login(client, coordinator)
+    for _ in range(4):
+        make_donor()  # new inquiries: all need action
+    monkeypatch.setattr(WorkListPaginator, "max_exact_count", 3)
+    body = client.get(changelist()).content.decode()
+    assert "3 or more donors" in body
+    monkeypatch.setattr(WorkListPaginator, "max_exact_count", 10)
+    body = client.get(changelist()).content.decode()
+    assert "4 donors" in body and "or more" not in body
+
+
+def test_the_counting_limit_keeps_the_count_query_bounded(coordinator, make_donor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from milkbank.pagination import WorkListPaginator
+
+    for _ in range(3):
+        make_donor()
+    paginator = WorkListPaginator(Donor.objects.order_by("pk"), 50)
+    with CaptureQueriesContext(connection) as captured:
+        assert paginator.count == 3
+    (count_sql,) = [q["sql"] for q in captured.captured_queries]
+    assert "LIMIT 1000" in count_sql and "ORDER BY" not in count_sql
