@@ -568,19 +568,6 @@ def donor_totals(donor_ids: Iterable[int]) -> dict[int, int]:
     return {row["donor_id"]: row["total"] for row in rows}
 
 
-def with_lifetime_ml(donors: QuerySet) -> QuerySet:
-    """Annotate a Donor queryset with `lifetime_ml` (0 when none), as one correlated subquery."""
-    total = (
-        DropOff.objects.filter(donor=OuterRef("pk"))
-        .exclude(status=DropOff.Status.REJECTED)
-        .order_by()
-        .values("donor")
-        .annotate(total=Sum("volume_ml"))
-        .values("total")
-    )
-    return donors.annotate(lifetime_ml=Coalesce(Subquery(total, output_field=IntegerField()), 0))
-
-
 # The report's table is cached this long; a drop-off logged meanwhile shows up at the latest this much later.
 REPORT_CACHE_SECONDS = 10 * 60
 

@@ -32,7 +32,7 @@ from .models import (
     Task,
     TimelineEvent,
 )
-from .signals import donor_anonymized
+from .signals import donor_anonymized, donor_exporting
 from .transitions import TransitionRefused
 
 ANONYMIZED_NAME = "Anonymized"
@@ -133,7 +133,7 @@ def donor_export(*, donor: Donor) -> dict:
     for q in questionnaires:
         q.donor = donor
     bloodwork = list(donor.bloodwork_set.order_by("ordered_at").prefetch_related("tests"))
-    return {
+    data = {
         "exported_at": _iso(timezone.now()),
         "bank": settings.MILKBANK["NAME"],
         "donor": {
@@ -272,6 +272,10 @@ def donor_export(*, donor: Donor) -> dict:
             for e in donor.timeline.select_related("by").order_by("at", "id")
         ],
     }
+    # What other apps keep about the donor (the memorial registry's butterflies).
+    for _receiver, sections in donor_exporting.send(sender=Donor, donor=donor):
+        data.update(sections or {})
+    return data
 
 
 # --- Anonymization -----------------------------------------------------------------------------------

@@ -223,3 +223,29 @@ def forget_donor_family(*, donor: Donor, **_signal_kwargs) -> int:
         )
     redact_audit_entries({Butterfly: pks}, label=anonymized_label(donor))
     return len(pks)
+
+
+def donor_butterflies_export(*, donor: Donor, **_signal_kwargs) -> dict:
+    """The donor's butterflies for their data export (donors.privacy.donor_export)."""
+    rows = Butterfly.objects.filter(donor=donor).select_related("quilt").order_by("requested_on", "id")
+    return {
+        "butterflies": [
+            {
+                "first_name": b.first_name,
+                "birth_date": b.birth_date.isoformat(),
+                "requested_on": b.requested_on.isoformat(),
+                "status": b.get_status_display(),
+                "quilt": str(b.quilt) if b.quilt else None,
+                "position": b.position,
+                "keepsake_made_on": b.keepsake_made_on.isoformat() if b.keepsake_made_on else None,
+                "keepsake_sent_on": b.keepsake_sent_on.isoformat() if b.keepsake_sent_on else None,
+                "keepsake_method": b.get_keepsake_method_display() if b.keepsake_method else "",
+                "show_name_online": b.show_name_consent,
+                "family_name": b.family_name,
+                "mailing_address": b.mailing_address,
+                "contact_email": b.contact_email,
+                "contact_phone": b.contact_phone,
+            }
+            for b in rows
+        ]
+    }

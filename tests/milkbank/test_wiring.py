@@ -75,3 +75,25 @@ def test_if_the_memorial_step_fails_nothing_is_anonymized(coordinator, monkeypat
         privacy.donor_anonymize(donor=donor, by=coordinator)
     donor.refresh_from_db()
     assert donor.first_name == "Lena" and donor.anonymized_at is None
+
+
+def test_a_donors_data_export_includes_their_butterflies(client, coordinator):
+    from donors import privacy
+
+    donor, butterfly = _bereaved_donor_with_a_butterfly()
+    (exported,) = privacy.donor_export(donor=donor)["butterflies"]
+    assert exported["first_name"] == "Rosie" and exported["mailing_address"].startswith("12 Birch Lane")
+    assert exported["show_name_online"] is True
+    client.force_login(coordinator)
+    page = client.get(reverse("donors:donor_export", args=[donor.pk])).content.decode()
+    assert "Forever Butterflies" in page and "12 Birch Lane" in page and "Rosie" in page
+
+
+def test_an_export_without_butterflies_has_no_memorial_section(client, coordinator):
+    from donors import privacy
+
+    donor = t.donor_create_inquiry(first_name="Ana", phone="555-0101", contact_consent=True)
+    assert privacy.donor_export(donor=donor)["butterflies"] == []
+    client.force_login(coordinator)
+    page = client.get(reverse("donors:donor_export", args=[donor.pk])).content.decode()
+    assert "Forever Butterflies" not in page
