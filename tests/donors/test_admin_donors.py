@@ -343,6 +343,7 @@ def test_past_the_counting_limit_the_list_says_or_more(client, coordinator, make
     monkeypatch.setattr(WorkListPaginator, "max_exact_count", 3)
     body = client.get(changelist()).content.decode()
     assert "3 or more donors" in body
+    assert "3 or more results" in body  # the count beside the search box, on a filtered list
     monkeypatch.setattr(WorkListPaginator, "max_exact_count", 10)
     body = client.get(changelist()).content.decode()
     assert "4 donors" in body and "or more" not in body

@@ -87,6 +87,11 @@ def test_a_donors_data_export_includes_their_butterflies(client, coordinator):
     client.force_login(coordinator)
     page = client.get(reverse("donors:donor_export", args=[donor.pk])).content.decode()
     assert "Forever Butterflies" in page and "12 Birch Lane" in page and "Rosie" in page
+    assert "Yes, as you wished" in page
+    butterfly.show_name_consent = False
+    butterfly.save()
+    page = client.get(reverse("donors:donor_export", args=[donor.pk])).content.decode()
+    assert "as you wished" not in page
 
 
 def test_an_export_without_butterflies_has_no_memorial_section(client, coordinator):
