@@ -303,7 +303,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-ROUNDS = 4  # each page's timed requests are spread over this many passes through all the pages
+ROUNDS = 4  # rounds of timing, alternating between the sizes (see run())
 
 
 @dataclass
@@ -348,26 +348,18 @@ def _time(probe: _Probe, ctx: Context, count: int) -> None:
         probe.timings.append((time.perf_counter() - started) * 1000)
 
 
-def measure_pages(pages: list[Page], ctx: Context, *, requests: int, rounds: int = ROUNDS) -> dict:
-    """Queries and latency for each page: {name: (url, Measure, timings) or the exception that made it
-    unavailable}.
-
-    Every page is looked at once first; then the timed requests go in `rounds` passes over all the pages, so
-    a burst of noise on a shared machine falls on many pages a little, not on one page's whole sample.
-    """
+def measure_pages(pages: list[Page], ctx: Context, *, requests: int) -> dict:
+    """Queries and timings for each page: {name: (url, Measure, timings in ms) or the exception that made it
+    unavailable}. Every page is looked at once first, then timed `requests` times. The medians are worked
+    out by run(), over the timings of all its rounds."""
     probes, results = [], {}
     for page in pages:
         try:
             probes.append(_first_look(page, ctx))
         except (NoReverseMatch, LookupError) as missing:
             results[page.name] = missing
-    per_round = [requests // rounds + (1 if i < requests % rounds else 0) for i in range(rounds)]
-    for count in per_round:
-        for probe in probes:
-            _time(probe, ctx, count)
     for probe in probes:
-        probe.measure.median_ms = round(statistics.median(probe.timings), 2) if probe.timings else None
-        probe.measure.p95_ms = round(_percentile(probe.timings, 0.95), 2) if probe.timings else None
+        _time(probe, ctx, requests)
         results[probe.page.name] = (probe.url, probe.measure, probe.timings)
     return results
 
@@ -714,7 +706,7 @@ def measure_here(mode: str, *, requests: int = 0, export_memory: bool = True) ->
             except NoReverseMatch:
                 return {"note": "not available"}
         pages = {}
-        for name, outcome in measure_pages(PAGES, ctx, requests=requests, rounds=1).items():
+        for name, outcome in measure_pages(PAGES, ctx, requests=requests).items():
             if isinstance(outcome, NoReverseMatch):
                 pages[name] = {"missing": "not available (URL name does not exist yet)"}
             elif isinstance(outcome, LookupError):
