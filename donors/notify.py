@@ -18,22 +18,24 @@ from .models import Donor, TimelineEvent
 logger = logging.getLogger(__name__)
 
 
-def _template_base(name: str, *, bereaved: bool) -> str:
+def _template_base(name: str, *, bereaved: bool, folder: str) -> str:
     if bereaved:
         try:
-            get_template(f"donors/email/{name}_bereaved.txt")
-            return f"donors/email/{name}_bereaved"
+            get_template(f"{folder}/{name}_bereaved.txt")
+            return f"{folder}/{name}_bereaved"
         except TemplateDoesNotExist:
             pass
-    return f"donors/email/{name}"
+    return f"{folder}/{name}"
 
 
-def render_email(name: str, context: dict, *, bereaved: bool = False) -> tuple[str, str, str]:
-    """Return (subject, text, html) for an email template."""
-    base = _template_base(name, bereaved=bereaved)
+def render_email(
+    name: str, context: dict, *, bereaved: bool = False, folder: str = "donors/email"
+) -> tuple[str, str, str]:
+    """Return (subject, text, html) for an email template in `folder` (another app passes its own)."""
+    base = _template_base(name, bereaved=bereaved, folder=folder)
     ctx = {"bank": settings.MILKBANK, "site_url": settings.SITE_URL, **context}
     # One subject per message; a bereaved variant may have its own, or share the plain one.
-    subject_template = select_template([f"{base}_subject.txt", f"donors/email/{name}_subject.txt"])
+    subject_template = select_template([f"{base}_subject.txt", f"{folder}/{name}_subject.txt"])
     subject = subject_template.render(ctx)
     text = render_to_string(f"{base}.txt", ctx)
     html = render_to_string(f"{base}.html", ctx)
@@ -99,7 +101,14 @@ def email_coordinators(*, name: str, context: dict) -> None:
     address = settings.MILKBANK["COORDINATOR_EMAIL"]
     if not address:
         return
-    subject, text, html = render_email(name, context)
-    message = EmailMultiAlternatives(subject, text, to=[address])
+    email_people(to=[address], name=name, context=context)
+
+
+def email_people(*, to: list[str], name: str, context: dict, folder: str = "donors/email") -> None:
+    """Email people without a donor record (staff, a family) once the step commits; written now."""
+    if not to:
+        return
+    subject, text, html = render_email(name, context, folder=folder)
+    message = EmailMultiAlternatives(subject, text, to=to)
     message.attach_alternative(html, "text/html")
     after_commit(lambda: _send(message, template=name))

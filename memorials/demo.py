@@ -79,7 +79,34 @@ FAMILIES = [
         True,
         False,
     ),
+    # Website requests: one waiting for review, one declined (it was already on a quilt).
+    (
+        "Theo",
+        datetime.date(2024, 6, 3),
+        "Grace Miller",
+        "",
+        "to_review",
+        None,
+        (False, False, ""),
+        True,
+        False,
+    ),
+    (
+        "Zoë",
+        datetime.date(2021, 9, 2),
+        "Erik Lindqvist",
+        "12 Elm Street\nDuluth, MN 55802",
+        "declined",
+        None,
+        (False, False, ""),
+        False,
+        False,
+    ),
 ]
+DECLINE_NOTE = (
+    "Zoë's butterfly is already on our first quilt, from the request your family sent before. "
+    "Her keepsake reached you in the spring; if you would like another, please call us."
+)
 
 
 def _days_ago(days):
@@ -91,6 +118,16 @@ def _butterfly(defaults, lookup, status, place, keepsake, approved, quilts, by):
         return False
     butterfly = Butterfly(**lookup, **defaults)
     # Demo rows are written directly to show every state at once; staff go through memorials.services.
+    if status in ("to_review", "declined"):
+        butterfly.source = Butterfly.Source.FORM
+        butterfly.contact_email = "family@example.org"
+        butterfly.keepsake_wish = (
+            Butterfly.KeepsakeWish.MAIL if butterfly.mailing_address else Butterfly.KeepsakeWish.COLLECT
+        )
+        butterfly.status = Butterfly.Status(status)
+    if status == "declined":
+        butterfly.decline_note = DECLINE_NOTE
+        butterfly.reviewed_at, butterfly.reviewed_by = timezone.now(), by
     if status in ("sewing", "on_quilt"):
         butterfly.status = Butterfly.Status.SEWING
         butterfly.sewing_started_on = _days_ago(90)

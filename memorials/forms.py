@@ -1,12 +1,15 @@
 """Forms for the memorial registry: the family's request on the website, and the staff steps in the admin."""
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
-from donors.models import Donor
-
-from .models import Butterfly, Quilt
+from .models import Butterfly, Quilt, donors_for_butterflies
 from .validators import (
     embroidery_name_max,
     validate_embroidery_name,
@@ -29,58 +32,68 @@ class ButterflyRequestForm(forms.Form):
     """A family asks for a butterfly. Kept short; every field says why we ask."""
 
     first_name = forms.CharField(
-        label="Your baby's first name",
+        label=_("Your baby's first name"),
         max_length=200,
-        error_messages={"required": "Please write your baby's first name."},
+        error_messages={"required": _("Please write your baby's first name.")},
         validators=[validate_embroidery_name],
     )
     birth_date = forms.DateField(
-        label="Your baby's birth date",
+        label=_("Your baby's birth date"),
         widget=DateInput(),
         validators=[validate_not_future],
         error_messages={
-            "required": "Please give your baby's birth date.",
-            "invalid": "Please enter the date as year, month and day, for example 2023-05-14.",
+            "required": _("Please give your baby's birth date."),
+            "invalid": _("Please enter the date as year, month and day, for example 2023-05-14."),
         },
     )
     family_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=200,
-        error_messages={"required": "Please tell us your name."},
+        error_messages={"required": _("Please tell us your name.")},
         validators=[validate_no_markup],
-        help_text="So we know who to write to. It is never shown on the memorial wall.",
+        help_text=_("So we know who to write to. It is never shown on the memorial wall."),
     )
-    contact_email = forms.EmailField(label="Email", required=False, max_length=254)
+    contact_email = forms.EmailField(label=_("Email"), required=False, max_length=254)
     contact_phone = forms.CharField(
-        label="Phone",
+        label=_("Phone"),
         required=False,
         max_length=40,
         validators=[validate_no_markup],
-        help_text="An email or a phone number is enough; we will only use it about your butterfly.",
+        help_text=_("An email or a phone number is enough; we will only use it about your butterfly."),
+    )
+    keepsake_wish = forms.ChoiceField(
+        label=_("Your keepsake butterfly"),
+        choices=[
+            (Butterfly.KeepsakeWish.MAIL, _("Please mail it to me")),
+            (Butterfly.KeepsakeWish.COLLECT, _("I will collect it from the milk bank")),
+        ],
+        initial=Butterfly.KeepsakeWish.MAIL,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose how you would like to receive your keepsake.")},
     )
     mailing_address = forms.CharField(
-        label="Mailing address for your keepsake butterfly",
+        label=_("Mailing address for your keepsake butterfly"),
+        required=False,
         max_length=500,
-        error_messages={"required": "Please give the address where we can send your keepsake."},
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[validate_no_markup],
-        help_text="As you would write it on an envelope.",
+        help_text=_("As you would write it on an envelope. Not needed if you will collect it."),
     )
     show_name_consent = forms.BooleanField(
-        label="You may show my baby's first name and birth date on the memorial wall on this website.",
+        label=_("You may show my baby's first name and birth date on the memorial wall on this website."),
         required=False,
-        help_text="Leave this unticked to keep the name on the quilt only. "
-        "You can change your mind at any time.",
+        help_text=_(
+            "Leave this unticked to keep the name on the quilt only. You can change your mind at any time."
+        ),
     )
     # A honeypot: hidden from people (see memorials.css), filled in by form-filling robots.
-    website = forms.CharField(label="Leave this box empty", required=False, max_length=200)
+    website = forms.CharField(label=_("Leave this box empty"), required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        limit = embroidery_name_max()
-        self.fields[
-            "first_name"
-        ].help_text = f"Written exactly as you would like it stitched, in any script, up to {limit} letters."
+        self.fields["first_name"].help_text = _(
+            "Written exactly as you would like it stitched, in any script, up to %(limit)d letters."
+        ) % {"limit": embroidery_name_max()}
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["contact_email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["contact_phone"].widget.attrs.update({"autocomplete": "tel"})
@@ -99,8 +112,20 @@ class ButterflyRequestForm(forms.Form):
             and not self.has_error("contact_phone")
         ):
             raise ValidationError(
-                "Please give an email or a phone number so we can reach you about your butterfly.",
+                _("Please give an email or a phone number so we can reach you about your butterfly."),
                 code="no_contact",
+            )
+        if (
+            cleaned.get("keepsake_wish") == Butterfly.KeepsakeWish.MAIL
+            and not cleaned.get("mailing_address", "").strip()
+            and not self.has_error("mailing_address")
+        ):
+            self.add_error(
+                "mailing_address",
+                ValidationError(
+                    _("Please give the address where we can send your keepsake, or choose to collect it."),
+                    code="no_address",
+                ),
             )
         return cleaned
 
@@ -108,30 +133,23 @@ class ButterflyRequestForm(forms.Form):
 # --- Staff: choosing a bereaved donor without any donors permission ---------------------------------------
 
 
-class BereavedDonorSelect(forms.Select):
-    """A select whose options carry the baby's name and birth date, for static/memorials/donor-choice.js."""
+class DonorSearchSelect(AutocompleteSelect):
+    """The admin's own search-as-you-type box, asking memorials' donor search (admin.DonorSearchView)
+    rather than the donor admin, which memorial staff may not open. Only the chosen donor is in the page."""
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        donor = getattr(value, "instance", None)
-        if donor is not None:
-            option["attrs"]["data-baby-first-name"] = donor.baby_first_name
-            option["attrs"]["data-baby-birth-date"] = (
-                donor.baby_birth_date.isoformat() if donor.baby_birth_date else ""
-            )
-        return option
+    def __init__(self):
+        super().__init__(Butterfly._meta.get_field("donor"), admin.site)
+
+    def get_url(self):
+        return reverse("admin:memorials_butterfly_donor_search")
 
 
 class BereavedDonorField(forms.ModelChoiceField):
-    """Only bereaved donors, and only their names: memorial staff hold no donors permission at all."""
+    """Bereaved donors who finished donating or asked for a butterfly, by name only: memorial staff hold no
+    donors permission at all, and people at the inquiry stage are not theirs to see."""
 
     def __init__(self, **kwargs):
-        queryset = (
-            Donor.objects.filter(bereaved=True, anonymized_at__isnull=True)
-            .only("id", "first_name", "last_name", "preferred_name", "baby_first_name", "baby_birth_date")
-            .order_by("last_name", "first_name", "id")
-        )
-        super().__init__(queryset=queryset, widget=BereavedDonorSelect, **kwargs)
+        super().__init__(queryset=donors_for_butterflies(), widget=DonorSearchSelect, **kwargs)
 
     def label_from_instance(self, obj):
         return obj.display_name
@@ -144,7 +162,8 @@ class ButterflyAdminForm(forms.ModelForm):
         required=False,
         label="Bereaved donor",
         empty_label="No donor record (write the family's name below)",
-        help_text="The baby's first name and birth date are filled from the donor's record when the family "
+        help_text="Type part of the donor's name. Only donors who finished donating or asked for a butterfly "
+        "are found. The baby's first name and birth date are filled from the donor's record when the family "
         "shared them; you can still change them.",
     )
 
@@ -242,3 +261,42 @@ class KeepsakeForm(forms.Form):
         if not cleaned.get("made_on") and not cleaned.get("sent_on") and not self.errors:
             raise ValidationError("Give the date it was made, or given or mailed.", code="empty")
         return cleaned
+
+
+# --- Staff: reviewing a request from the website ---------------------------------------------------------
+
+
+class DeclineRequestForm(forms.Form):
+    note = forms.CharField(
+        label="Your note to the family",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[validate_no_markup],
+        error_messages={"required": "Please write a few kind words to the family."},
+        help_text="Sent as you write it, after a greeting and a thank-you for writing to us. Plain words; "
+        "say what we can offer instead, if anything.",
+    )
+
+
+class DonorMatchChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        baby = obj.baby_first_name or "no baby's name on record"
+        born = (
+            date_format(obj.baby_birth_date, "N j, Y") if obj.baby_birth_date else "no birth date on record"
+        )
+        return f"{obj.display_name} ({baby}, {born})"
+
+
+class LinkDonorForm(forms.Form):
+    """Choose among the donor records that match the request (same email, phone, or baby's name and date)."""
+
+    donor = DonorMatchChoice(
+        queryset=None,
+        label="Donor record",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the donor record that matches this request."},
+    )
+
+    def __init__(self, *args, butterfly, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor"].queryset = butterfly.donor_matches()

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -82,6 +82,18 @@ class Quilt(models.Model):
                 )
 
 
+def _staff_member():
+    """Who took a step: kept as a reference that empties if their account is removed; set by services only."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+
 class ButterflyQuerySet(models.QuerySet):
     def for_memorial_wall(self):
         """Names the family agreed to show AND staff approved; only the two fields the wall prints."""
@@ -114,15 +126,45 @@ class ButterflyQuerySet(models.QuerySet):
 
     def keepsakes_to_send(self):
         return (
-            self.filter(keepsake_sent_on__isnull=True).select_related("donor").order_by("requested_on", "id")
+            self.filter(keepsake_sent_on__isnull=True, status__in=Butterfly.Status.accepted())
+            .select_related("donor")
+            .order_by("requested_on", "id")
         )
+
+    def to_review(self):
+        """Requests from the website that no one has looked at yet, oldest first."""
+        return self.filter(status=Butterfly.Status.TO_REVIEW).order_by("requested_on", "id")
+
+    def for_review_list(self):
+        """The review list: each request with whether a donor record seems to match it (one subquery)."""
+        matches = donor_matches(
+            email=OuterRef("contact_email"),
+            phone=OuterRef("contact_phone"),
+            first_name=OuterRef("first_name"),
+            birth_date=OuterRef("birth_date"),
+        )
+        return self.to_review().annotate(has_donor_match=Exists(matches))
 
 
 class Butterfly(models.Model):
     class Status(models.TextChoices):
+        TO_REVIEW = "to_review", "To review"
         REQUESTED = "requested", "Requested"
         SEWING = "sewing", "Being sewn"
         ON_QUILT = "on_quilt", "On a quilt"
+        DECLINED = "declined", "Declined"
+
+        @classmethod
+        def accepted(cls):
+            """Butterflies being made: recorded by staff or accepted from the website, and on from there."""
+            return [cls.REQUESTED, cls.SEWING, cls.ON_QUILT]
+
+    class KeepsakeWish(models.TextChoices):
+        """How the family asked to receive the keepsake (the website form asks; staff records may not say)."""
+
+        UNKNOWN = "", "Not said"
+        MAIL = "mail", "Mail it"
+        COLLECT = "collect", "They will collect it"
 
     class KeepsakeMethod(models.TextChoices):
         NONE = "", "Not yet"
@@ -166,6 +208,9 @@ class Butterfly(models.Model):
     contact_phone = models.CharField(
         "phone", max_length=40, blank=True, default="", validators=[validate_no_markup]
     )
+    keepsake_wish = models.CharField(
+        "keepsake wanted how", max_length=10, choices=KeepsakeWish, blank=True, default=""
+    )
     source = models.CharField(max_length=10, choices=Source, default=Source.STAFF)
     requested_on = models.DateField(default=timezone.localdate)
 
@@ -193,13 +238,13 @@ class Butterfly(models.Model):
     )
     approved = models.BooleanField("approved by staff for the wall", default=False, editable=False)
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
+    approved_by = _staff_member()
+
+    # A website request is reviewed before it reaches the quilters: accepted, or declined with a kind note.
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = _staff_member()
+    decline_note = models.TextField(
+        "note to the family", blank=True, default="", editable=False, validators=[validate_no_markup]
     )
 
     notes = models.TextField("staff notes", blank=True, default="")
@@ -265,6 +310,11 @@ class Butterfly(models.Model):
                 violation_error_message="A keepsake is given or mailed, with how, after it is made.",
             ),
             models.CheckConstraint(
+                condition=~Q(status="declined") | (~Q(decline_note="") & Q(reviewed_at__isnull=False)),
+                name="memorials_butterfly_declined_has_note",
+                violation_error_message="A declined request keeps the note the family was sent, and when.",
+            ),
+            models.CheckConstraint(
                 condition=Q(approved=False, approved_at__isnull=True)
                 | Q(approved=True, approved_at__isnull=False),
                 name="memorials_butterfly_approval_has_time",
@@ -297,6 +347,14 @@ class Butterfly(models.Model):
             return "\n".join(line for line in lines if line)
         return ""
 
+    def donor_matches(self):
+        return donor_matches(
+            email=self.contact_email,
+            phone=self.contact_phone,
+            first_name=self.first_name,
+            birth_date=self.birth_date,
+        )
+
     @property
     def on_wall(self) -> bool:
         return self.show_name_consent and self.approved
@@ -308,3 +366,35 @@ class Butterfly(models.Model):
         if self.keepsake_made_on:
             return "Made, not yet sent"
         return "Not yet made"
+
+
+def bereaved_donors():
+    """Bereaved donors memorial staff may meet: past the first inquiry, and not anonymized.
+
+    People who have only asked to donate are the coordinators' to call; memorial staff see none of them.
+    """
+    from donors.models import Donor
+
+    return (
+        Donor.objects.filter(bereaved=True, anonymized_at__isnull=True)
+        .exclude(stage=Donor.Stage.INQUIRY)
+        .only("id", "first_name", "last_name", "preferred_name", "baby_first_name", "baby_birth_date")
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def donors_for_butterflies():
+    """The donors the add form can choose: finished donating, or already asked us for a butterfly."""
+    from donors.models import Donor
+
+    asked = Exists(Butterfly.objects.filter(donor=OuterRef("pk")))
+    return bereaved_donors().filter(Q(stage=Donor.Stage.INACTIVE) | Q(asked))
+
+
+def donor_matches(*, email, phone, first_name, birth_date):
+    """Donor records that look like the family of a website request: the same email or phone, or the same
+    baby's first name and birth date. Give the request's values, or OuterRefs for a subquery per row."""
+    same_email = Q(email__iexact=email) & ~Q(email="")
+    same_phone = Q(phone=phone) & ~Q(phone="")
+    same_baby = Q(baby_first_name__iexact=first_name, baby_birth_date=birth_date)
+    return bereaved_donors().filter(same_email | same_phone | same_baby)

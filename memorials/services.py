@@ -1,18 +1,24 @@
-"""Every change of a butterfly's status goes through here: requested -> being sewn -> on a quilt, the
+"""Every change of a butterfly's status goes through here: a website request is reviewed (accepted, linked
+to its donor record, or declined with a kind note), then requested -> being sewn -> on a quilt, the
 keepsake, and staff approval for the public wall. Each function checks its rule and refuses with a message
 staff can act on (a ValidationError), so a form can show it next to the right field and nothing is half-saved.
 """
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from donors import notify
 from donors.models import Donor
+from milkbank import roles
 
-from .models import Butterfly, Quilt
+from .models import Butterfly, Quilt, bereaved_donors
+
+EMAIL_FOLDER = "memorials/email"
 
 
 class MemorialRefusal(ValidationError):
@@ -39,41 +45,6 @@ def _full_clean_and_save(butterfly: Butterfly) -> Butterfly:
 
 
 @transaction.atomic
-def butterfly_request_for_donor(
-    *,
-    donor: Donor,
-    first_name: str = "",
-    birth_date: datetime.date | None = None,
-    show_name_consent: bool = False,
-    requested_on: datetime.date | None = None,
-    notes: str = "",
-) -> Butterfly:
-    """Record a butterfly for a bereaved donor's baby; name and date default to the donor's record."""
-    if not donor.bereaved:
-        raise MemorialRefusal(
-            "Butterflies are for families whose baby has died; this donor's record is not marked bereaved.",
-            code="not_bereaved",
-        )
-    first_name = first_name.strip() or donor.baby_first_name.strip()
-    birth_date = birth_date or donor.baby_birth_date
-    if not first_name or birth_date is None:
-        raise MemorialRefusal(
-            "The donor's record has no baby's first name and birth date; please write them in.",
-            code="missing_name",
-        )
-    butterfly = Butterfly(
-        donor=donor,
-        first_name=first_name,
-        birth_date=birth_date,
-        show_name_consent=show_name_consent,
-        requested_on=requested_on or timezone.localdate(),
-        source=Butterfly.Source.STAFF,
-        notes=notes,
-    )
-    return _full_clean_and_save(butterfly)
-
-
-@transaction.atomic
 def butterfly_request_for_family(
     *,
     first_name: str,
@@ -82,13 +53,21 @@ def butterfly_request_for_family(
     mailing_address: str = "",
     contact_email: str = "",
     contact_phone: str = "",
+    keepsake_wish: str = "",
     show_name_consent: bool = False,
     source: str = Butterfly.Source.FORM,
     requested_on: datetime.date | None = None,
     notes: str = "",
 ) -> Butterfly:
-    """Record a butterfly for a family without a donor record: a website request or an older paper record."""
+    """Record a butterfly for a family without a donor record: a website request or an older paper record.
+
+    A website request waits for staff review: memorial staff are emailed, and the family gets a short
+    acknowledgement when they gave an email. Records staff write themselves go straight to the queue.
+    """
+    from_website = source == Butterfly.Source.FORM
     butterfly = Butterfly(
+        status=Butterfly.Status.TO_REVIEW if from_website else Butterfly.Status.REQUESTED,
+        keepsake_wish=keepsake_wish,
         first_name=first_name.strip(),
         birth_date=birth_date,
         family_name=family_name.strip(),
@@ -100,12 +79,99 @@ def butterfly_request_for_family(
         requested_on=requested_on or timezone.localdate(),
         notes=notes,
     )
-    return _full_clean_and_save(butterfly)
+    butterfly = _full_clean_and_save(butterfly)
+    if from_website:
+        _email_memorial_staff()
+        _email_family(butterfly, "request_received")
+    return butterfly
+
+
+def _email_memorial_staff() -> None:
+    """Tell memorial staff a request is waiting; the email holds no family details (they are in the list)."""
+    to = list(
+        get_user_model()
+        .objects.filter(groups__name=roles.MEMORIAL_STAFF, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    notify.email_people(to=to, name="staff_new_request", context={}, folder=EMAIL_FOLDER)
+
+
+def _email_family(butterfly: Butterfly, name: str) -> bool:
+    """Write to the family when they gave an email; say whether a message was written."""
+    if not butterfly.contact_email:
+        return False
+    notify.email_people(
+        to=[butterfly.contact_email], name=name, context={"butterfly": butterfly}, folder=EMAIL_FOLDER
+    )
+    return True
+
+
+def _lock_to_review(butterfly: Butterfly) -> Butterfly:
+    butterfly = _lock(butterfly)
+    if butterfly.status != Butterfly.Status.TO_REVIEW:
+        raise MemorialRefusal(
+            "This request has already been reviewed; it is %(status)s.",
+            code="reviewed",
+            params={"status": butterfly.get_status_display().lower()},
+        )
+    return butterfly
+
+
+@transaction.atomic
+def butterfly_request_accept(*, butterfly: Butterfly, by: AbstractBaseUser) -> Butterfly:
+    """Accept a website request: it joins the sewing queue and the quilters' work order."""
+    butterfly = _lock_to_review(butterfly)
+    butterfly.status = Butterfly.Status.REQUESTED
+    butterfly.reviewed_at = timezone.now()
+    butterfly.reviewed_by = by
+    butterfly.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    return butterfly
+
+
+@transaction.atomic
+def butterfly_request_link_donor(*, butterfly: Butterfly, donor: Donor, by: AbstractBaseUser) -> Butterfly:
+    """Link a website request to the donor record it matches; the family's own contact details stay."""
+    butterfly = _lock_to_review(butterfly)
+    if not bereaved_donors().filter(pk=donor.pk).exists():
+        raise MemorialRefusal(
+            "That donor record cannot be linked to a butterfly: it is not a bereaved donor's we may see.",
+            code="not_linkable",
+        )
+    butterfly.donor = donor
+    butterfly.save(update_fields=["donor", "updated_at"])
+    return butterfly
+
+
+@transaction.atomic
+def butterfly_request_decline(
+    *, butterfly: Butterfly, by: AbstractBaseUser, note: str
+) -> tuple[Butterfly, bool]:
+    """Decline a website request with a kind note, emailed to the family when they gave an email.
+
+    Returns the butterfly and whether the family was emailed (if not, staff call them with the note).
+    """
+    butterfly = _lock_to_review(butterfly)
+    note = note.strip()
+    if not note:
+        raise MemorialRefusal("Please write a few kind words to the family.", code="no_note")
+    butterfly.status = Butterfly.Status.DECLINED
+    butterfly.decline_note = note
+    butterfly.reviewed_at = timezone.now()
+    butterfly.reviewed_by = by
+    butterfly.full_clean()
+    butterfly.save(update_fields=["status", "decline_note", "reviewed_at", "reviewed_by", "updated_at"])
+    return butterfly, _email_family(butterfly, "request_declined")
 
 
 @transaction.atomic
 def butterfly_start_sewing(*, butterfly: Butterfly, on: datetime.date | None = None) -> Butterfly:
     butterfly = _lock(butterfly)
+    if butterfly.status == Butterfly.Status.TO_REVIEW:
+        raise MemorialRefusal(
+            "This request from the website is waiting for review; accept it first.", code="to_review"
+        )
     if butterfly.status != Butterfly.Status.REQUESTED:
         raise MemorialRefusal(
             "Only a requested butterfly can go to the quilters; this one is already %(status)s.",
@@ -126,7 +192,7 @@ def butterfly_place_on_quilt(
     butterfly = _lock(butterfly)
     # Lock the quilt too: its capacity cannot change, and no one else can take the place, until we commit.
     quilt = Quilt.objects.select_for_update().get(pk=quilt.pk)
-    if butterfly.status == Butterfly.Status.REQUESTED:
+    if butterfly.status not in (Butterfly.Status.SEWING, Butterfly.Status.ON_QUILT):
         raise MemorialRefusal("This butterfly has not been sewn yet; start sewing it first.", code="not_sewn")
     if not 1 <= position <= quilt.capacity:
         raise MemorialRefusal(
@@ -156,6 +222,12 @@ def butterfly_place_on_quilt(
 @transaction.atomic
 def keepsake_record_made(*, butterfly: Butterfly, on: datetime.date | None = None) -> Butterfly:
     butterfly = _lock(butterfly)
+    if butterfly.status not in Butterfly.Status.accepted():
+        raise MemorialRefusal(
+            "This butterfly is %(status)s, so no keepsake is being made.",
+            code="not_accepted",
+            params={"status": butterfly.get_status_display().lower()},
+        )
     day = _today(on)
     if butterfly.keepsake_sent_on and day > butterfly.keepsake_sent_on:
         raise MemorialRefusal("The keepsake was already given or mailed before that date.", code="after_sent")

@@ -6,6 +6,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # Scripts whose conjuncts (consonant + virama + consonant) people read as one letter (Unicode 15.1, GB9c).
 _CONJUNCT_BLOCKS = (
@@ -75,21 +76,23 @@ def embroidery_name_max() -> int:
 def validate_embroidery_name(value: str) -> None:
     """A first name our quilters can stitch: not blank, short enough, letters rather than symbols."""
     if not value or not value.strip():
-        raise ValidationError("Please write the name to stitch.", code="blank")
+        raise ValidationError(_("Please write the name to stitch."), code="blank")
     for char in value:
         category = unicodedata.category(char)
         if category[0] in ("L", "M", "N") or category == "Zs" or char in _NAME_PUNCTUATION:
             continue
         raise ValidationError(
-            "Please use only letters, spaces, hyphens and apostrophes in the name.",
+            _("Please use only letters, spaces, hyphens and apostrophes in the name."),
             code="symbols",
         )
     limit = embroidery_name_max()
     length = grapheme_count(value)
     if length > limit:
         raise ValidationError(
-            "A butterfly has room for %(limit)d letters and spaces; this name has %(length)d. "
-            "A shorter form or a nickname works well.",
+            _(
+                "A butterfly has room for %(limit)d letters and spaces; this name has %(length)d. "
+                "A shorter form or a nickname works well."
+            ),
             code="too_long",
             params={"limit": limit, "length": length},
         )
@@ -99,15 +102,15 @@ def validate_not_future(value: datetime.date) -> None:
     if value is None:
         return
     if value > timezone.localdate():
-        raise ValidationError("The birth date cannot be in the future.", code="future")
+        raise ValidationError(_("The birth date cannot be in the future."), code="future")
     if value < EARLIEST_BIRTH_DATE:
-        raise ValidationError("Please check the year of the birth date.", code="too_early")
+        raise ValidationError(_("Please check the year of the birth date."), code="too_early")
 
 
 def validate_no_markup(value: str) -> None:
     """Refuse angle brackets and the like: nobody's name or address needs them, and pages never run them."""
     if value and any(char in MARKUP_CHARACTERS for char in value):
         raise ValidationError(
-            "Please leave out the characters < > { } [ ] \\ and `.",
+            _("Please leave out the characters < > { } [ ] \\ and `."),
             code="markup",
         )

@@ -4,16 +4,19 @@ staff work lists (the sewing queue and its printable work order, the quilts, kee
 
 import logging
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from milkbank.access import staff_permission
 
 from . import services
-from .forms import ButterflyRequestForm
+from .forms import ButterflyRequestForm, DeclineRequestForm, LinkDonorForm
 from .models import Butterfly, Quilt
 from .validators import embroidery_name_max
 
@@ -40,8 +43,10 @@ def home(request):
         if limited:
             form.add_error(
                 None,
-                "We have had many requests from here in the last hour. Please try again later, or call us "
-                "and we will gladly write it down for you.",
+                _(
+                    "We have had many requests from here in the last hour. Please try again later, or call "
+                    "us and we will gladly write it down for you."
+                ),
             )
             status = 429
         elif form.is_robot():
@@ -58,6 +63,7 @@ def home(request):
                     mailing_address=data["mailing_address"],
                     contact_email=data["contact_email"],
                     contact_phone=data["contact_phone"],
+                    keepsake_wish=data["keepsake_wish"],
                     show_name_consent=data["show_name_consent"],
                     source=Butterfly.Source.FORM,
                 )
@@ -78,13 +84,85 @@ def thanks(request):
 # --- Staff work lists ------------------------------------------------------------------------------------
 
 
-def staff_view(perm):
-    """A staff work list: the staff gate with two-step sign-in (milkbank.access), then `perm`; GET only."""
+def staff_view(perm, methods=("GET", "HEAD")):
+    """A staff page: the staff gate with two-step sign-in (milkbank.access), then `perm`; GET only unless
+    `methods` says otherwise."""
 
     def decorator(view):
-        return staff_permission(perm)(require_safe(view))
+        return staff_permission(perm)(require_http_methods(list(methods))(view))
 
     return decorator
+
+
+@staff_view("memorials.view_butterfly")
+def requests(request):
+    """Requests from the website waiting for a person to look at them, oldest first."""
+    page = _page(request, Butterfly.objects.for_review_list(), STAFF_PAGE_SIZE)
+    return render(request, "memorials/staff/requests.html", {"page_obj": page})
+
+
+def _request_to_review(pk):
+    """A request still waiting for review; anything else (reviewed, staff-made, missing) answers 404."""
+    return get_object_or_404(Butterfly.objects.to_review(), pk=pk)
+
+
+def _refused(request, exc):
+    messages.error(request, " ".join(exc.messages))
+    return redirect("memorials:requests")
+
+
+@staff_view("memorials.change_butterfly", methods=("POST",))
+def request_accept(request, pk):
+    butterfly = _request_to_review(pk)
+    try:
+        services.butterfly_request_accept(butterfly=butterfly, by=request.user)
+    except ValidationError as exc:
+        return _refused(request, exc)
+    messages.success(request, f"{butterfly.first_name}'s butterfly is accepted and joins the sewing queue.")
+    return redirect("memorials:requests")
+
+
+@staff_view("memorials.change_butterfly", methods=("GET", "HEAD", "POST"))
+def request_decline(request, pk):
+    butterfly = _request_to_review(pk)
+    form = DeclineRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                _, emailed = services.butterfly_request_decline(
+                    butterfly=butterfly, by=request.user, note=form.cleaned_data["note"]
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if emailed:
+                messages.success(request, "Declined. We emailed the family your note.")
+            else:
+                phone = butterfly.contact_phone or "the number they gave"
+                messages.warning(
+                    request,
+                    f"Declined. The family gave no email: please call them at {phone} with your note.",
+                )
+            return redirect("memorials:requests")
+    return render(request, "memorials/staff/request_decline.html", {"butterfly": butterfly, "form": form})
+
+
+@staff_view("memorials.change_butterfly", methods=("GET", "HEAD", "POST"))
+def request_link(request, pk):
+    butterfly = _request_to_review(pk)
+    form = LinkDonorForm(request.POST or None, butterfly=butterfly)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.butterfly_request_link_donor(
+                    butterfly=butterfly, donor=form.cleaned_data["donor"], by=request.user
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{butterfly.first_name}'s request is linked to the donor's record.")
+            return redirect("memorials:requests")
+    return render(request, "memorials/staff/request_link.html", {"butterfly": butterfly, "form": form})
 
 
 @staff_view("memorials.view_butterfly")

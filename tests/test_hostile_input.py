@@ -346,6 +346,7 @@ def test_the_resend_form_never_fails_and_issues_no_link_for_junk(
             "family_name": hostile,
             "contact_email": maybe_hostile,
             "contact_phone": maybe_hostile,
+            "keepsake_wish": st.one_of(st.sampled_from(["mail", "collect"]), hostile),
             "mailing_address": hostile,
             "show_name_consent": maybe_hostile,
             "website": st.one_of(st.just(""), hostile),

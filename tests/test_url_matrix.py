@@ -81,6 +81,10 @@ URLS = {
     "memorials:quilts": (None, staff({"memorial", "coordinator"})),
     "memorials:quilt": ("quilt", staff({"memorial", "coordinator"})),
     "memorials:keepsakes": (None, staff({"memorial", "coordinator"})),
+    "memorials:requests": (None, staff({"memorial", "coordinator"})),
+    "memorials:request_accept": ("butterfly_request", staff((), others=DENY) | {"memorial": POST_ONLY}),
+    "memorials:request_decline": ("butterfly_request", staff({"memorial"})),
+    "memorials:request_link": ("butterfly_request", staff({"memorial"})),
     # The staff site itself.
     "two_factor_setup": (None, staff(ALL_STAFF)),
     "admin:index": (None, staff(ALL_STAFF)),
@@ -111,6 +115,7 @@ URLS = {
     "admin:memorials_butterfly_place": ("butterfly", staff({"memorial"})),
     "admin:memorials_butterfly_keepsake": ("butterfly", staff({"memorial"})),
     "admin:memorials_butterfly_approval": ("butterfly", staff({"memorial"})),
+    "admin:memorials_butterfly_donor_search": (None, staff({"memorial"})),
 }
 
 # Registered admin model -> the roles that may open its list. Superusers only where empty.
@@ -202,6 +207,12 @@ def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_mo
     device = TOTPDevice.objects.create(user=coordinator2, name="app")
     from django.contrib.contenttypes.models import ContentType
 
+    from memorials.services import butterfly_request_for_family
+
+    butterfly_request = butterfly_request_for_family(
+        first_name="Noor", birth_date=butterfly.birth_date, family_name="Haddad", contact_phone="555-0100"
+    )
+
     return {
         None: [],
         "page_slug": [Page.objects.filter(published=True).values_list("slug", flat=True).first()],
@@ -218,6 +229,7 @@ def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_mo
         "task": [donor.pk, 999999],
         "quilt": [quilt.pk],
         "butterfly": [butterfly.pk],
+        "butterfly_request": [butterfly_request.pk],
         "user": [coordinator2.pk],
         "device": [device.pk],
         "app_donors": ["donors"],

@@ -41,18 +41,81 @@ def staff_client(client, memorial_staff):
     return client
 
 
-def test_the_donor_choice_lists_only_bereaved_donors_by_name(staff_client, bereaved_donor):
-    Donor.objects.create(first_name="Nobody", last_name="Else", email="secret@example.org")
+SEARCH = reverse("admin:memorials_butterfly_donor_search")
+
+
+def test_the_add_form_searches_donors_rather_than_listing_them(staff_client, bereaved_donor):
     html = staff_client.get(ADD).content.decode()
-    assert "Maya Okafor" in html
-    assert 'data-baby-first-name="Ada"' in html and 'data-baby-birth-date="2023-05-14"' in html
-    assert "Nobody Else" not in html
+    assert 'data-ajax--url="/admin/memorials/butterfly/donor-search/"' in html
+    assert "Maya Okafor" not in html  # no donor is in the page until one is chosen
     assert "/admin/donors/" not in html  # no link into the donor admin from the choice
+
+
+def test_the_donor_search_finds_only_donors_who_finished_or_asked(staff_client, bereaved_donor, coordinator):
+    from .conftest import bereaved, butterfly_for_donor
+
+    bereaved(first_name="Ines", last_name="Okafor", by=coordinator)  # at the inquiry stage
+    bereaved(first_name="Sam", last_name="Okafor", by=coordinator, screened=True)  # donating, has not asked
+    asked = bereaved(
+        first_name="Lena",
+        last_name="Okafor",
+        by=coordinator,
+        screened=True,
+        baby_first_name="Rosie",
+        baby_birth_date=BORN,
+    )
+    butterfly_for_donor(asked, by=coordinator)
+    Donor.objects.create(first_name="Nobody", last_name="Okafor", email="secret@example.org")  # not bereaved
+    response = staff_client.get(SEARCH, {"term": "okaf"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["text"] for r in results] == ["Lena Okafor", "Maya Okafor"]
+    assert results[1] == {
+        "id": str(bereaved_donor.pk),
+        "text": "Maya Okafor",
+        "baby_first_name": "Ada",
+        "baby_birth_date": "2023-05-14",
+    }
+    assert set(results[1]) == {"id", "text", "baby_first_name", "baby_birth_date"}  # nothing from screening
+    assert staff_client.get(SEARCH, {"term": "maya oka"}).json()["results"][0]["text"] == "Maya Okafor"
+    assert staff_client.get(SEARCH, {"term": "<script>"}).json()["results"] == []
+
+
+def test_the_donor_search_is_for_those_who_add_butterflies(client, coordinator, volunteer):
+    client.force_login(coordinator)  # coordinators see butterflies but do not add them
+    assert client.get(SEARCH, {"term": "a"}).status_code == 403
+    client.force_login(volunteer)
+    assert client.get(SEARCH, {"term": "a"}).status_code == 403
+
+
+def test_the_donor_search_runs_a_fixed_number_of_queries(
+    staff_client, coordinator, django_assert_num_queries
+):
+    """However many donors match: session, user, permissions (2), then one page of donors and its COUNT."""
+    from .conftest import bereaved
+
+    for n in range(25):
+        bereaved(first_name=f"Fin{n}", last_name="Ished", by=coordinator, finished=True)
+    with django_assert_num_queries(6):
+        response = staff_client.get(SEARCH, {"term": "ished"})
+    assert len(response.json()["results"]) == 20 and response.json()["pagination"]["more"]
+
+
+def test_it_refuses_a_bereaved_donor_at_the_inquiry_stage(staff_client, coordinator):
+    from .conftest import bereaved
+
+    donor = bereaved(
+        first_name="Ines", last_name="Quiry", by=coordinator, baby_first_name="Sam", baby_birth_date=BORN
+    )
+    response = staff_client.post(ADD, _add_data(donor=donor.pk))
+    assert "Select a valid choice" in response.content.decode()
+    assert not Butterfly.objects.exists()
 
 
 def test_it_starts_a_butterfly_from_a_donor_record_with_name_and_date_filled_in(staff_client, bereaved_donor):
     html = staff_client.get(ADD, {"donor": bereaved_donor.pk}).content.decode()
     assert 'value="Ada"' in html and 'value="2023-05-14"' in html
+    assert f'<option value="{bereaved_donor.pk}" selected>Maya Okafor</option>' in html
     response = staff_client.post(ADD, _add_data(donor=bereaved_donor.pk))
     assert response.status_code == 302, response.content.decode()[:3000]
     butterfly = Butterfly.objects.get()
@@ -147,6 +210,16 @@ def test_the_bulk_actions_start_sewing_and_approve(staff_client, make_butterfly)
     staff_client.post(changelist, {"action": "approve_for_wall", "_selected_action": [first.pk]})
     first.refresh_from_db()
     assert first.status == Butterfly.Status.SEWING and first.approved
+
+
+def test_there_is_no_bulk_delete_of_butterflies(staff_client, make_butterfly):
+    first, second = make_butterfly(), make_butterfly()
+    changelist = reverse("admin:memorials_butterfly_changelist")
+    html = staff_client.get(changelist).content.decode()
+    assert "Start sewing the selected butterflies" in html and "delete_selected" not in html
+    data = {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"}
+    staff_client.post(changelist, data)
+    assert Butterfly.objects.count() == 2
 
 
 def test_the_changelist_runs_a_fixed_number_of_queries(

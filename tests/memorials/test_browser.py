@@ -28,7 +28,10 @@ def test_staff_record_place_and_mail_a_butterfly_and_the_wall_waits_for_both_yes
     today = timezone.localdate().isoformat()
     admin_login(page, "mara")
     page.goto("/admin/memorials/butterfly/add/")
-    page.get_by_label("Bereaved donor").select_option(label="Maya Okafor")
+    # The donor box is a search: nothing is listed until staff type part of a name.
+    page.locator(".field-donor .select2-selection").click()
+    page.locator(".select2-search__field").fill("okaf")
+    page.get_by_role("option", name="Maya Okafor").click()
     # static/memorials/donor-choice.js fills the name and date from the donor's record.
     expect(page.get_by_label("Baby's first name")).to_have_value("Ada")
     expect(page.get_by_label("Birth date")).to_have_value("2023-05-14")
@@ -90,12 +93,19 @@ def test_a_family_asks_for_a_butterfly_on_a_phone(phone_page, axe):
     phone_page.get_by_label("Your baby's birth date").fill("2022-07-30")
     phone_page.get_by_label("Your name").fill("Lan Tran")
     phone_page.get_by_label("Email").fill("lan@example.org")
-    phone_page.get_by_label("Mailing address for your keepsake butterfly").fill("88 River Road\nSt. Paul, MN")
+    # Mailing it is the first choice, so an empty address is asked for ...
+    phone_page.get_by_role("button", name="Ask for a butterfly").click()
+    expect(phone_page.get_by_text("or choose to collect it")).to_be_visible()
+    assert not Butterfly.objects.exists()
+    # ... and not needed once the family says they will collect it.
+    phone_page.get_by_label("I will collect it from the milk bank").check()
     phone_page.get_by_role("button", name="Ask for a butterfly").click()
     phone_page.wait_for_url(re.compile(r"/butterflies/thank-you/"))
     expect(phone_page.get_by_role("heading", name="Thank you")).to_be_visible()
+    axe(phone_page)
     butterfly = Butterfly.objects.get()
     assert butterfly.first_name == "Ngọc" and not butterfly.show_name_consent
+    assert butterfly.keepsake_wish == "collect" and butterfly.status == Butterfly.Status.TO_REVIEW
 
 
 def test_the_form_shows_its_errors_where_they_are(page, axe):
@@ -112,6 +122,7 @@ def test_the_staff_pages_pass_axe(page, memorial_staff, make_butterfly, quilt, a
     admin_login(page, "mara")
     page.wait_for_url(re.compile(r"/admin/$"))
     for url in (
+        "/butterflies/staff/requests/",
         "/butterflies/staff/queue/",
         "/butterflies/staff/queue/work-order/",
         "/butterflies/staff/keepsakes/",
@@ -120,3 +131,84 @@ def test_the_staff_pages_pass_axe(page, memorial_staff, make_butterfly, quilt, a
         axe(page)
     page.goto(f"/butterflies/staff/quilts/{quilt.pk}/")
     axe(page)
+
+
+def test_a_public_request_is_reviewed_by_staff_before_it_reaches_the_quilters(
+    page, memorial_staff, mailoutbox, axe
+):
+    page.goto("/butterflies/")
+    page.get_by_label("Your baby's first name").fill("Niamh")
+    page.get_by_label("Your baby's birth date").fill("2023-03-02")
+    page.get_by_label("Your name").fill("Aoife O'Brien & Søn")
+    page.get_by_label("Email").fill("aoife@example.org")
+    page.get_by_label("Mailing address for your keepsake butterfly").fill("3 Quay St\nDuluth, MN")
+    page.get_by_role("button", name="Ask for a butterfly").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    staff_mail, family_mail = mailoutbox
+    assert staff_mail.to == ["mara@bank.test"] and "/butterflies/staff/requests/" in staff_mail.body
+    assert family_mail.to == ["aoife@example.org"] and "Dear Aoife O'Brien & Søn," in family_mail.body
+
+    # Not on the quilters' sheet until someone has looked at it.
+    admin_login(page, "mara")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto("/butterflies/staff/queue/work-order/")
+    expect(page.get_by_text("Nothing waiting to be sewn.")).to_be_visible()
+
+    page.goto("/admin/")
+    page.get_by_role("link", name="Butterfly requests to review").click()
+    expect(page.get_by_role("heading", name="Requests to review")).to_be_visible()
+    expect(page.get_by_text("Aoife O'Brien & Søn")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Niamh's butterfly is accepted and joins the sewing queue.")).to_be_visible()
+    expect(page.get_by_text("No requests waiting.")).to_be_visible()
+    page.goto("/butterflies/staff/queue/work-order/")
+    expect(page.locator(".work-order-name")).to_have_text(["Niamh"])
+
+
+def test_staff_decline_a_request_with_a_kind_note(page, memorial_staff, mailoutbox, axe):
+    from memorials import services
+
+    services.butterfly_request_for_family(
+        first_name="Ava", birth_date=timezone.localdate(), family_name="Jo", contact_email="jo@example.org"
+    )
+    mailoutbox.clear()
+    admin_login(page, "mara")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto("/butterflies/staff/requests/")
+    page.get_by_role("link", name="Decline with a note").click()
+    axe(page)
+    page.get_by_role("button", name="Decline and send the note").click()
+    expect(page.get_by_text("Please write a few kind words to the family.")).to_be_visible()
+    note = "Ava's butterfly is already on our quilt, and her keepsake is waiting for you."
+    page.get_by_label("Your note to the family").fill(note)
+    page.get_by_role("button", name="Decline and send the note").click()
+    expect(page.get_by_text("Declined. We emailed the family your note.")).to_be_visible()
+    (message,) = mailoutbox
+    assert message.to == ["jo@example.org"] and note in message.body
+    assert Butterfly.objects.get().status == Butterfly.Status.DECLINED
+
+
+def test_the_butterfly_list_fits_1280_pixels_with_its_approval_column(
+    page, memorial_staff, make_butterfly, quilt
+):
+    from memorials import services
+
+    widest = make_butterfly(
+        first_name="Maximiliana-Rose",
+        family_name="The Vanderbilt-Okonkwo-Fitzgerald family of Saint Paul",
+        status=Butterfly.Status.ON_QUILT,
+        quilt=quilt,
+        position=3,
+    )
+    services.keepsake_record_made(butterfly=widest)
+    services.keepsake_record_sent(butterfly=widest, method="mailed")
+    admin_login(page, "mara")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto("/admin/memorials/butterfly/")
+    expect(page.get_by_role("columnheader", name="Approved", exact=True)).to_be_in_viewport(ratio=1)
+    expect(page.locator("#result_list tbody tr").first.locator("td").last).to_be_in_viewport(ratio=1)
+    # Neither the page nor the admin's scrolling box around the table scrolls sideways.
+    expect(page.locator("html")).to_have_js_property("scrollWidth", 1280)
+    results = page.locator("#changelist .results")
+    expect(results).to_have_js_property("scrollWidth", results.evaluate("box => box.clientWidth"))

@@ -21,6 +21,7 @@ def _good(**overrides):
         "family_name": "Maya Okafor",
         "contact_email": "maya@example.org",
         "contact_phone": "",
+        "keepsake_wish": "mail",
         "mailing_address": "9 Birch Lane\nDuluth, MN 55802",
         "show_name_consent": "on",
         "website": "",
@@ -51,8 +52,9 @@ def test_it_records_a_requested_butterfly_exactly_as_written(client):
     butterfly = Butterfly.objects.get()
     assert butterfly.first_name == "Zoë"
     assert butterfly.birth_date == BORN
-    assert butterfly.status == Butterfly.Status.REQUESTED
+    assert butterfly.status == Butterfly.Status.TO_REVIEW  # staff look at it before it reaches the quilters
     assert butterfly.source == Butterfly.Source.FORM
+    assert butterfly.keepsake_wish == Butterfly.KeepsakeWish.MAIL
     assert butterfly.show_name_consent is True
     assert butterfly.approved is False  # the family's consent alone never puts a name on the wall
     assert "Duluth, MN 55802" in butterfly.mailing_address
@@ -77,7 +79,9 @@ def test_it_keeps_consent_off_unless_ticked(client):
         ("family_name", "", "Please tell us your name."),
         ("family_name", "<b>Maya</b>", "Please leave out the characters"),
         ("family_name", "M" * 201, "at most 200 characters"),
-        ("mailing_address", "", "Please give the address where we can send your keepsake."),
+        ("mailing_address", "", "Please give the address where we can send your keepsake, or choose"),
+        ("keepsake_wish", "", "Please choose how you would like to receive your keepsake."),
+        ("keepsake_wish", "pigeon", "Select a valid choice."),
         ("mailing_address", "<img src=x onerror=alert(1)>", "Please leave out the characters"),
         ("mailing_address", "x" * 501, "at most 500 characters"),
         ("contact_email", "not-an-email", "Enter a valid email address."),
@@ -103,9 +107,16 @@ def test_it_refuses_a_future_birth_date(client):
 def test_it_refuses_an_entirely_empty_form(client):
     response = client.post(URL, {})
     html = response.content.decode()
-    for message in ("first name.", "birth date.", "Please tell us your name.", "send your keepsake."):
+    for message in ("first name.", "birth date.", "Please tell us your name.", "receive your keepsake."):
         assert message in html
     assert not Butterfly.objects.exists()
+
+
+def test_the_address_is_optional_when_the_family_will_collect_the_keepsake(client):
+    response = client.post(URL, _good(keepsake_wish="collect", mailing_address=""))
+    assert response.status_code == 302
+    butterfly = Butterfly.objects.get()
+    assert butterfly.keepsake_wish == Butterfly.KeepsakeWish.COLLECT and butterfly.mailing_address == ""
 
 
 def test_it_asks_for_some_way_to_reach_the_family(client):
@@ -149,7 +160,9 @@ def test_the_wall_shows_a_name_only_with_consent_and_approval(client, make_butte
 def test_the_wall_never_shows_donor_data(client, bereaved_donor, memorial_staff):
     from memorials import services
 
-    butterfly = services.butterfly_request_for_donor(donor=bereaved_donor, show_name_consent=True)
+    from .conftest import butterfly_for_donor
+
+    butterfly = butterfly_for_donor(bereaved_donor, by=memorial_staff, show_name_consent=True)
     services.butterfly_set_approval(butterfly=butterfly, approved=True, by=memorial_staff)
     html = client.get(URL).content.decode()
     assert "Ada" in html

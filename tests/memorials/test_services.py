@@ -1,42 +1,187 @@
 """A butterfly's way: requested -> being sewn -> on a quilt; the keepsake; approval. Each refusal is clear."""
 
 import datetime
+import functools
+import re
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from donors.models import Donor
+from donors import transitions as t
 from memorials import services
 from memorials.models import Butterfly
 
-from .conftest import BORN
+from .conftest import BORN, website_request
 
 pytestmark = pytest.mark.django_db
 Status = Butterfly.Status
 
 
-def test_it_fills_the_babys_name_and_date_from_the_donors_record(bereaved_donor):
-    butterfly = services.butterfly_request_for_donor(donor=bereaved_donor)
-    assert (butterfly.first_name, butterfly.birth_date) == ("Ada", BORN)
-    assert butterfly.status == Status.REQUESTED
-    assert butterfly.family_display == "Maya Okafor"
-    assert "9 Birch Lane" in butterfly.keepsake_address
+_website_request = functools.partial(
+    website_request,
+    first_name="Zoë",
+    family_name="Siobhán O'Brien & Søn",
+    contact_email="siobhan@example.org",
+    contact_phone="",
+    keepsake_wish=Butterfly.KeepsakeWish.COLLECT,
+    mailing_address="",
+)
 
 
-def test_it_refuses_a_donor_who_is_not_bereaved():
-    donor = Donor.objects.create(first_name="Pat", baby_first_name="Sam", baby_birth_date=BORN)
-    with pytest.raises(ValidationError, match="not marked bereaved"):
-        services.butterfly_request_for_donor(donor=donor)
-    assert not Butterfly.objects.exists()
+@pytest.mark.after_commit
+def test_a_website_request_waits_for_review_and_tells_staff_and_the_family(
+    memorial_staff, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        butterfly = _website_request()
+    assert butterfly.status == Status.TO_REVIEW
+    assert (
+        not Butterfly.objects.for_work_order().exists() and not Butterfly.objects.for_sewing_queue().exists()
+    )
+    assert not Butterfly.objects.keepsakes_to_send().exists()
+    staff, family = mailoutbox
+    assert staff.to == ["mara@bank.test"]  # memorial staff only, not the coordinators
+    assert "/butterflies/staff/requests/" in staff.body
+    assert "O'Brien" not in staff.body and "Zoë" not in staff.body  # the details stay behind the sign-in
+    assert family.to == ["siobhan@example.org"]
+    assert family.body.startswith("Dear Siobhán O'Brien & Søn,")  # plain text: nothing HTML-escaped
+    assert "for Zoë. We have your request." in family.body
+    assert "&amp;" not in family.body and "&#x27;" not in family.body
+    html = family.alternatives[0][0]
+    assert "O&#x27;Brien &amp; Søn" in html  # the HTML part is escaped, as it must be
+    words = set(re.findall(r"\w+", family.body.replace(settings.MILKBANK["NAME"], "").lower()))
+    assert not words & {
+        "donated",
+        "donation",
+        "milk",
+        "loss",
+        "he",
+        "she",
+        "son",
+        "daughter",
+        "mail",
+        "mailed",
+    }
 
 
-def test_it_asks_for_a_name_when_the_donor_shared_none():
-    donor = Donor.objects.create(first_name="Pat", bereaved=True)
-    with pytest.raises(ValidationError, match="please write them in"):
-        services.butterfly_request_for_donor(donor=donor)
-    butterfly = services.butterfly_request_for_donor(donor=donor, first_name="Sam", birth_date=BORN)
-    assert butterfly.first_name == "Sam"
+@pytest.mark.after_commit
+def test_a_request_without_an_email_still_reaches_staff(
+    memorial_staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _website_request(contact_email="", contact_phone="555-0199")
+    assert [m.to for m in mailoutbox] == [["mara@bank.test"]]
+
+
+@pytest.mark.after_commit
+def test_a_request_rolled_back_sends_nothing(memorial_staff, mailoutbox, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _website_request()
+            raise RuntimeError("the step failed after the request was written")
+    assert not Butterfly.objects.exists() and not callbacks and not mailoutbox
+
+
+def test_accepting_a_request_puts_it_on_the_work_order(memorial_staff):
+    butterfly = services.butterfly_request_accept(butterfly=_website_request(), by=memorial_staff)
+    assert butterfly.status == Status.REQUESTED and butterfly.reviewed_by == memorial_staff
+    assert list(Butterfly.objects.for_work_order()) == [butterfly]
+    with pytest.raises(ValidationError, match="already been reviewed"):
+        services.butterfly_request_accept(butterfly=butterfly, by=memorial_staff)
+
+
+def test_a_request_is_sewn_only_once_accepted(memorial_staff):
+    butterfly = _website_request()
+    with pytest.raises(ValidationError, match="waiting for review"):
+        services.butterfly_start_sewing(butterfly=butterfly)
+    with pytest.raises(ValidationError, match="no keepsake is being made"):
+        services.keepsake_record_made(butterfly=butterfly)
+    butterfly.refresh_from_db()
+    assert butterfly.status == Status.TO_REVIEW and butterfly.keepsake_made_on is None
+
+
+@pytest.mark.after_commit
+def test_declining_sends_the_family_the_kind_note(
+    memorial_staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    butterfly = _website_request()
+    mailoutbox.clear()
+    with pytest.raises(ValidationError, match="a few kind words"):
+        services.butterfly_request_decline(butterfly=butterfly, by=memorial_staff, note="   ")
+    note = "We already have Zoë's butterfly on Quilt 2 & it's ready for you to collect."
+    with django_capture_on_commit_callbacks(execute=True):
+        butterfly, emailed = services.butterfly_request_decline(
+            butterfly=butterfly, by=memorial_staff, note=note
+        )
+    assert emailed and butterfly.status == Status.DECLINED and butterfly.decline_note == note
+    (message,) = mailoutbox
+    assert message.to == ["siobhan@example.org"] and message.subject == "About your butterfly request"
+    assert "Dear Siobhán O'Brien & Søn," in message.body and note in message.body
+    assert not Butterfly.objects.for_work_order().exists()
+    with pytest.raises(ValidationError, match="already been reviewed"):
+        services.butterfly_request_accept(butterfly=butterfly, by=memorial_staff)
+
+
+def test_declining_a_family_without_email_says_so(memorial_staff, mailoutbox):
+    butterfly = _website_request(contact_email="", contact_phone="555-0199")
+    mailoutbox.clear()
+    _, emailed = services.butterfly_request_decline(
+        butterfly=butterfly, by=memorial_staff, note="Kind words."
+    )
+    assert not emailed and not mailoutbox
+
+
+def test_a_declined_request_keeps_its_note_in_the_database(memorial_staff):
+    from django.db import IntegrityError, transaction
+
+    butterfly = _website_request()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Butterfly.objects.filter(pk=butterfly.pk).update(status=Status.DECLINED)
+
+
+def test_it_links_a_request_only_to_a_bereaved_donor_past_the_inquiry(memorial_staff, coordinator):
+    from .conftest import bereaved
+
+    butterfly = _website_request()
+    inquiry = bereaved(first_name="Ines", last_name="Quiry", by=coordinator)
+    living = t.donor_create_inquiry(first_name="Pat", phone="555-0100", contact_consent=True)
+    for donor in (inquiry, living):
+        with pytest.raises(ValidationError, match="cannot be linked"):
+            services.butterfly_request_link_donor(butterfly=butterfly, donor=donor, by=memorial_staff)
+    screened = bereaved(first_name="Sam", last_name="Screened", by=coordinator, screened=True)
+    butterfly = services.butterfly_request_link_donor(butterfly=butterfly, donor=screened, by=memorial_staff)
+    butterfly.refresh_from_db()
+    assert butterfly.donor == screened and butterfly.status == Status.TO_REVIEW
+    assert butterfly.contact_email == "siobhan@example.org"  # the family's own details stay
+
+
+def test_it_finds_the_donor_records_a_request_matches(memorial_staff, coordinator):
+    from .conftest import bereaved
+
+    same_baby = bereaved(
+        first_name="Ana",
+        last_name="A",
+        by=coordinator,
+        screened=True,
+        baby_first_name="zoë",
+        baby_birth_date=BORN,
+    )
+    same_email = bereaved(
+        first_name="Bo", last_name="B", by=coordinator, screened=True, email="SIOBHAN@example.org"
+    )
+    bereaved(
+        first_name="Cy", last_name="C", by=coordinator, screened=True, baby_first_name="Zoë"
+    )  # other date
+    bereaved(first_name="Di", last_name="D", by=coordinator, email="siobhan@example.org")  # inquiry only
+    butterfly = _website_request()
+    assert set(butterfly.donor_matches()) == {same_baby, same_email}
+    assert Butterfly.objects.for_review_list().get().has_donor_match
+    _website_request(first_name="Other", contact_email="x@example.org")
+    assert [b.has_donor_match for b in Butterfly.objects.for_review_list()] == [True, False]
 
 
 def test_it_walks_a_butterfly_onto_a_quilt(make_butterfly, quilt):

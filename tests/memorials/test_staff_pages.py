@@ -15,8 +15,11 @@ CHANGE = "change"  # memorial staff and the superuser
 PUBLIC = "public"
 
 
-def _urls(butterfly, quilt):
+def _urls(butterfly, quilt, request):
     return [
+        (reverse("memorials:requests"), VIEW),
+        (reverse("memorials:request_decline", args=[request.pk]), CHANGE),
+        (reverse("memorials:request_link", args=[request.pk]), CHANGE),
         (reverse("memorials:home"), PUBLIC),
         (reverse("memorials:thanks"), PUBLIC),
         (reverse("memorials:sewing_queue"), VIEW),
@@ -58,8 +61,11 @@ def test_it_answers_each_memorials_url_as_the_role_allows(
     if user is not None:
         client.force_login(user)
     butterfly = make_butterfly()
+    request = services.butterfly_request_for_family(
+        first_name="Noor", birth_date=butterfly.birth_date, family_name="F", contact_phone="555-0100"
+    )
     wrong = []
-    for url, level in _urls(butterfly, quilt):
+    for url, level in _urls(butterfly, quilt, request):
         response = client.get(url)
         expected = EXPECTED[persona][level]
         if response.status_code != expected:
@@ -124,8 +130,10 @@ def test_the_quilt_page_shows_which_places_are_filled(client, memorial_staff, ma
 def test_the_keepsake_list_shows_where_each_keepsake_goes_until_it_is_sent(
     client, memorial_staff, make_butterfly, bereaved_donor
 ):
+    from .conftest import butterfly_for_donor
+
     paper = make_butterfly(first_name="Paper", mailing_address="4 Oak Road\nEly, MN 55731")
-    services.butterfly_request_for_donor(donor=bereaved_donor)
+    butterfly_for_donor(bereaved_donor, by=memorial_staff)
     client.force_login(memorial_staff)
     html = client.get(reverse("memorials:keepsakes")).content.decode()
     assert "4 Oak Road<br>Ely, MN 55731" in html

@@ -7,28 +7,32 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donors import transitions as t
-from memorials import services as memorial
+from tests.memorials.conftest import butterfly_for_donor
 
 pytestmark = pytest.mark.django_db
 
 
-def test_coordinators_see_the_memorial_status_on_the_donor_page(client, coordinator, memorial_staff):
+def _bereaved_donor(coordinator):
     donor = t.donor_create_inquiry(first_name="Lena", phone="555-0100", bereaved=True, contact_consent=True)
     donor.baby_first_name = "Rosie"
     donor.baby_birth_date = timezone.localdate() - datetime.timedelta(days=30)
     donor.save(update_fields=["baby_first_name", "baby_birth_date"])
-    memorial.butterfly_request_for_donor(donor=donor)
+    t.phone_screen_record(donor=donor, by=coordinator, minutes=15, answers={}, outcome="passed")
+    donor.refresh_from_db()
+    return donor
+
+
+def test_coordinators_see_the_memorial_status_on_the_donor_page(client, coordinator, memorial_staff):
+    donor = _bereaved_donor(coordinator)
+    butterfly_for_donor(donor, by=memorial_staff)
     client.force_login(coordinator)
     body = client.get(reverse("admin:donors_donor_change", args=[donor.pk])).content.decode()
     assert "Forever Butterflies" in body and "Rosie" in body and "Requested" in body
 
 
-def _bereaved_donor_with_a_butterfly():
-    donor = t.donor_create_inquiry(first_name="Lena", phone="555-0100", bereaved=True, contact_consent=True)
-    donor.baby_first_name = "Rosie"
-    donor.baby_birth_date = timezone.localdate() - datetime.timedelta(days=30)
-    donor.save(update_fields=["baby_first_name", "baby_birth_date"])
-    butterfly = memorial.butterfly_request_for_donor(donor=donor, show_name_consent=True)
+def _bereaved_donor_with_a_butterfly(coordinator):
+    donor = _bereaved_donor(coordinator)
+    butterfly = butterfly_for_donor(donor, by=coordinator, show_name_consent=True)
     butterfly.family_name = "Lena Okafor"
     butterfly.mailing_address = "12 Birch Lane, Duluth MN 55802"
     butterfly.contact_email = "lena@example.org"
@@ -43,7 +47,7 @@ def test_anonymizing_a_donor_removes_the_familys_contact_from_their_butterflies(
     from donors import privacy
     from memorials.models import Butterfly
 
-    donor, butterfly = _bereaved_donor_with_a_butterfly()
+    donor, butterfly = _bereaved_donor_with_a_butterfly(coordinator)
     t.donor_withdraw(donor=donor, by=coordinator)
     privacy.donor_anonymize(donor=donor, by=coordinator)
 
@@ -64,7 +68,7 @@ def test_if_the_memorial_step_fails_nothing_is_anonymized(coordinator, monkeypat
     from donors import privacy
     from memorials import services
 
-    donor, butterfly = _bereaved_donor_with_a_butterfly()
+    donor, butterfly = _bereaved_donor_with_a_butterfly(coordinator)
     t.donor_withdraw(donor=donor, by=coordinator)
 
     def broken(**kwargs):
@@ -80,7 +84,7 @@ def test_if_the_memorial_step_fails_nothing_is_anonymized(coordinator, monkeypat
 def test_a_donors_data_export_includes_their_butterflies(client, coordinator):
     from donors import privacy
 
-    donor, butterfly = _bereaved_donor_with_a_butterfly()
+    donor, butterfly = _bereaved_donor_with_a_butterfly(coordinator)
     (exported,) = privacy.donor_export(donor=donor)["butterflies"]
     assert exported["first_name"] == "Rosie" and exported["mailing_address"].startswith("12 Birch Lane")
     assert exported["show_name_online"] is True
