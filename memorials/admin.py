@@ -354,6 +354,15 @@ class ButterflyAdmin(admin.ModelAdmin):
     def place_view(self, request, object_id):
         butterfly = self._step_object(request, object_id)
         initial = {"on": timezone.localdate(), "quilt": butterfly.quilt_id, "position": butterfly.position}
+        intro = "Each place on a quilt holds one butterfly. The quilt's page shows which places are open."
+        suggestion = Quilt.objects.next_open_place()
+        if suggestion is None:
+            intro += "\nEvery quilt being filled is full: add a new quilt first, or choose a place yourself."
+        else:
+            intro += f"\nThe next open place is {suggestion[0].name}, place {suggestion[1]}."
+            if butterfly.quilt_id is None:
+                initial.update(quilt=suggestion[0].pk, position=suggestion[1])
+                intro += " It is filled in below."
         form = PlaceOnQuiltForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             done = self._run(
@@ -363,17 +372,13 @@ class ButterflyAdmin(admin.ModelAdmin):
                     quilt=form.cleaned_data["quilt"],
                     position=form.cleaned_data["position"],
                     on=form.cleaned_data["on"],
+                    onto_completed=form.cleaned_data.get("onto_completed", False),
                 ),
             )
             if done:
                 return self._done(request, done, f"Placed on {done.quilt.name}, place {done.position}.")
         return self._step_page(
-            request,
-            butterfly,
-            title="Place on a quilt",
-            form=form,
-            intro="Each place on a quilt holds one butterfly. The quilt's page shows which places are open.",
-            submit="Save the place",
+            request, butterfly, title="Place on a quilt", form=form, intro=intro, submit="Save the place"
         )
 
     def keepsake_view(self, request, object_id):

@@ -231,12 +231,28 @@ class SewingForm(forms.Form):
     on = forms.DateField(label="Sewing started on", widget=DateInput(), validators=[_not_future])
 
 
+class QuiltChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj.completed_on:
+            return f"{obj.name} (completed {date_format(obj.completed_on, 'N j, Y')})"
+        return obj.name
+
+
 class PlaceOnQuiltForm(forms.Form):
-    quilt = forms.ModelChoiceField(queryset=Quilt.objects.order_by("started_on", "id"), label="Quilt")
+    quilt = QuiltChoice(queryset=Quilt.objects.order_by("started_on", "id"), label="Quilt")
     position = forms.IntegerField(
         label="Place on the quilt", min_value=1, max_value=32767, help_text="Places are numbered from 1."
     )
     on = forms.DateField(label="Sewn onto the quilt on", widget=DateInput(), validators=[_not_future])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The confirmation shows only once a completed quilt has been chosen, next to the warning.
+        quilt_id = self.data.get("quilt", "") if self.is_bound else ""
+        if quilt_id.isdigit() and Quilt.objects.filter(pk=quilt_id, completed_on__isnull=False).exists():
+            self.fields["onto_completed"] = forms.BooleanField(
+                label="Yes, place it on this completed quilt", required=False
+            )
 
 
 class KeepsakeForm(forms.Form):

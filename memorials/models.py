@@ -22,6 +22,22 @@ class QuiltQuerySet(models.QuerySet):
         filled = Count("butterflies")
         return self.annotate(filled=filled, open_places=models.F("capacity") - filled)
 
+    def next_open_place(self) -> tuple["Quilt", int] | None:
+        """Where the next butterfly goes: the lowest open place on the oldest quilt still being filled.
+
+        Two queries: the quilt, then its taken places (at most its capacity, a few dozen numbers).
+        """
+        quilt = (
+            self.filter(completed_on__isnull=True)
+            .annotate(filled=Count("butterflies"))
+            .filter(filled__lt=models.F("capacity"))
+            .order_by(models.F("started_on").asc(nulls_last=True), "id")
+            .first()
+        )
+        if quilt is None:
+            return None
+        return quilt, quilt.first_open_place()
+
 
 class Quilt(models.Model):
     name = models.CharField(
@@ -65,6 +81,10 @@ class Quilt(models.Model):
 
     def get_absolute_url(self):
         return reverse("memorials:quilt", args=[self.pk])
+
+    def first_open_place(self) -> int | None:
+        taken = set(self.butterflies.exclude(position=None).values_list("position", flat=True))
+        return next((n for n in range(1, self.capacity + 1) if n not in taken), None)
 
     def clean(self):
         # The database refuses this too (migration 0002); here it becomes a message on the form.

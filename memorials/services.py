@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from donors import notify
 from donors.models import Donor
@@ -186,14 +187,28 @@ def butterfly_start_sewing(*, butterfly: Butterfly, on: datetime.date | None = N
 
 @transaction.atomic
 def butterfly_place_on_quilt(
-    *, butterfly: Butterfly, quilt: Quilt, position: int, on: datetime.date | None = None
+    *,
+    butterfly: Butterfly,
+    quilt: Quilt,
+    position: int,
+    on: datetime.date | None = None,
+    onto_completed: bool = False,
 ) -> Butterfly:
-    """Sew a finished butterfly onto a quilt at a numbered place (or move it to another place)."""
+    """Sew a finished butterfly onto a quilt at a numbered place (or move it to another place).
+
+    A completed quilt is refused unless `onto_completed` says staff saw the warning and mean it.
+    """
     butterfly = _lock(butterfly)
     # Lock the quilt too: its capacity cannot change, and no one else can take the place, until we commit.
     quilt = Quilt.objects.select_for_update().get(pk=quilt.pk)
     if butterfly.status not in (Butterfly.Status.SEWING, Butterfly.Status.ON_QUILT):
         raise MemorialRefusal("This butterfly has not been sewn yet; start sewing it first.", code="not_sewn")
+    if quilt.completed_on and not onto_completed and butterfly.quilt_id != quilt.pk:
+        raise MemorialRefusal(
+            "%(quilt)s was completed on %(completed)s. Tick the box to place this butterfly on it anyway.",
+            code="quilt_completed",
+            params={"quilt": quilt.name, "completed": date_format(quilt.completed_on, "F j, Y")},
+        )
     if not 1 <= position <= quilt.capacity:
         raise MemorialRefusal(
             "%(quilt)s has places 1 to %(capacity)d.",

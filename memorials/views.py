@@ -188,7 +188,8 @@ def quilt(request, pk):
     quilt = get_object_or_404(Quilt, pk=pk)
     by_position = {b.position: b for b in Butterfly.objects.for_quilt_places(quilt)}
     places = [(number, by_position.get(number)) for number in range(1, quilt.capacity + 1)]
-    context = {"quilt": quilt, "places": places, "filled": len(by_position)}
+    next_open = next((number for number, butterfly in places if butterfly is None), None)
+    context = {"quilt": quilt, "places": places, "filled": len(by_position), "next_open": next_open}
     return render(request, "memorials/staff/quilt.html", context)
 
 

@@ -212,3 +212,36 @@ def test_the_butterfly_list_fits_1280_pixels_with_its_approval_column(
     expect(page.locator("html")).to_have_js_property("scrollWidth", 1280)
     results = page.locator("#changelist .results")
     expect(results).to_have_js_property("scrollWidth", results.evaluate("box => box.clientWidth"))
+
+
+def test_the_place_page_suggests_the_next_place_and_warns_about_a_completed_quilt(
+    page, memorial_staff, make_butterfly, quilt, axe
+):
+    from memorials.models import Quilt
+
+    make_butterfly(status=Butterfly.Status.ON_QUILT, quilt=quilt, position=1)
+    done = Quilt.objects.create(
+        name="Quilt 0", capacity=4, started_on=quilt.started_on, completed_on=quilt.started_on
+    )
+    butterfly = make_butterfly(first_name="Bea", status=Butterfly.Status.SEWING)
+    admin_login(page, "mara")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(f"/admin/memorials/butterfly/{butterfly.pk}/change/")
+    _step(page, "Place on a quilt")
+    expect(
+        page.get_by_text("The next open place is Quilt 1, place 2. It is filled in below.")
+    ).to_be_visible()
+    expect(page.get_by_label("Place on the quilt")).to_have_value("2")
+    axe(page)
+
+    page.get_by_label("Quilt:", exact=True).select_option(label="Quilt 0 (completed Oct. 1, 2021)")
+    page.get_by_label("Place on the quilt").fill("1")
+    page.get_by_role("button", name="Save the place").click()
+    expect(page.get_by_text("Quilt 0 was completed on October 1, 2021.")).to_be_visible()
+    butterfly.refresh_from_db()
+    assert butterfly.quilt is None
+    page.get_by_label("Yes, place it on this completed quilt").check()
+    page.get_by_role("button", name="Save the place").click()
+    expect(page.get_by_text("Placed on Quilt 0, place 1.")).to_be_visible()
+    butterfly.refresh_from_db()
+    assert butterfly.quilt == done and butterfly.position == 1

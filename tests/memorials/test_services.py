@@ -263,3 +263,35 @@ def test_it_keeps_consent_and_approval_apart(make_butterfly, memorial_staff):
     assert list(Butterfly.objects.for_memorial_wall()) == [butterfly]
     services.butterfly_set_approval(butterfly=butterfly, approved=False, by=memorial_staff)
     assert not Butterfly.objects.for_memorial_wall().exists()
+
+
+def test_it_warns_before_placing_on_a_completed_quilt(make_butterfly, quilt):
+    quilt.completed_on = timezone.localdate()
+    quilt.save()
+    butterfly = make_butterfly(status=Status.SEWING)
+    with pytest.raises(ValidationError, match="was completed on") as refusal:
+        services.butterfly_place_on_quilt(butterfly=butterfly, quilt=quilt, position=1)
+    assert refusal.value.code == "quilt_completed"
+    butterfly.refresh_from_db()
+    assert butterfly.quilt is None
+    butterfly = services.butterfly_place_on_quilt(
+        butterfly=butterfly, quilt=quilt, position=1, onto_completed=True
+    )
+    assert butterfly.quilt == quilt
+    # Moving within the quilt it is already on needs no second warning.
+    assert services.butterfly_place_on_quilt(butterfly=butterfly, quilt=quilt, position=2).position == 2
+
+
+def test_it_suggests_the_lowest_open_place_on_the_oldest_quilt_being_filled(make_butterfly, quilt):
+    from memorials.models import Quilt
+
+    assert Quilt.objects.next_open_place() == (quilt, 1)
+    make_butterfly(status=Status.ON_QUILT, quilt=quilt, position=1)
+    make_butterfly(status=Status.ON_QUILT, quilt=quilt, position=3)
+    assert Quilt.objects.next_open_place() == (quilt, 2)
+    make_butterfly(status=Status.ON_QUILT, quilt=quilt, position=2)
+    newer = Quilt.objects.create(name="Quilt 2", capacity=5, started_on=datetime.date(2024, 1, 1))
+    assert Quilt.objects.next_open_place() == (newer, 1)  # the full quilt is passed over
+    newer.completed_on = timezone.localdate()
+    newer.save()
+    assert Quilt.objects.next_open_place() is None  # nothing open: staff add a quilt or choose

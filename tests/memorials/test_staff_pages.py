@@ -120,8 +120,12 @@ def test_the_quilt_page_shows_which_places_are_filled(client, memorial_staff, ma
     make_butterfly(first_name="Ngọc", status=Status.ON_QUILT, quilt=quilt, position=2)
     client.force_login(memorial_staff)
     html = client.get(reverse("memorials:quilt", args=[quilt.pk])).content.decode()
-    assert "1 of 3 places filled" in html
+    assert "1 of 3 places filled" in html and "The next open place is place 1." in html
     assert html.count("is-open") == 2 and html.count("is-filled") == 1
+    quilt.completed_on = quilt.started_on
+    quilt.save()
+    html = client.get(reverse("memorials:quilt", args=[quilt.pk])).content.decode()
+    assert "This quilt is completed." in html and "The next open place" not in html
     assert "Ngọc" in html
     listing = client.get(reverse("memorials:quilts")).content.decode()
     assert "1 of 3" in listing
