@@ -418,7 +418,11 @@ class ButterflyAdmin(admin.ModelAdmin):
         butterfly = self._step_object(request, object_id)
         if request.method == "POST":
             approve = request.POST.get("approve") == "yes"
-            done = services.butterfly_set_approval(butterfly=butterfly, approved=approve, by=request.user)
+            try:
+                done = services.butterfly_set_approval(butterfly=butterfly, approved=approve, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:memorials_butterfly_change", args=[butterfly.pk]))
             message = "Approved for the wall." if approve else "Approval withdrawn."
             if approve and not done.show_name_consent:
                 message += " The name stays off the wall until the family agrees."

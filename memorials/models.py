@@ -116,9 +116,10 @@ def _staff_member():
 
 class ButterflyQuerySet(models.QuerySet):
     def for_memorial_wall(self):
-        """Names the family agreed to show AND staff approved; only the two fields the wall prints."""
+        """Names the family agreed to show AND staff approved, on butterflies we are making (never a request
+        still to review, or declined); only the two fields the wall prints."""
         return (
-            self.filter(show_name_consent=True, approved=True)
+            self.filter(show_name_consent=True, approved=True, status__in=Butterfly.Status.accepted())
             .only("id", "first_name", "birth_date")
             .order_by("first_name", "birth_date", "id")
         )

@@ -283,6 +283,12 @@ def keepsake_record_sent(*, butterfly: Butterfly, method: str, on: datetime.date
 def butterfly_set_approval(*, butterfly: Butterfly, approved: bool, by: AbstractBaseUser) -> Butterfly:
     """Staff approval for the public wall. The wall still needs the family's own consent as well."""
     butterfly = _lock(butterfly)
+    if approved and butterfly.status not in Butterfly.Status.accepted():
+        raise MemorialRefusal(
+            "This butterfly is %(status)s; accept the request before approving the name for the wall.",
+            code="not_accepted",
+            params={"status": butterfly.get_status_display().lower()},
+        )
     butterfly.approved = approved
     butterfly.approved_at = timezone.now() if approved else None
     butterfly.approved_by = by if approved else None

@@ -212,6 +212,20 @@ def test_the_bulk_actions_start_sewing_and_approve(staff_client, make_butterfly)
     assert first.status == Butterfly.Status.SEWING and first.approved
 
 
+def test_a_request_to_review_cannot_be_approved_for_the_wall(staff_client):
+    from .conftest import website_request
+
+    butterfly = website_request(show_name_consent=True)
+    change = reverse("admin:memorials_butterfly_change", args=[butterfly.pk])
+    html = staff_client.get(change).content.decode()
+    assert "Review this request" in html and "Approve for the wall" not in html and "Start sewing" not in html
+    url = reverse("admin:memorials_butterfly_approval", args=[butterfly.pk])
+    response = staff_client.post(url, {"approve": "yes"}, follow=True)
+    assert "accept the request before approving" in response.content.decode()
+    butterfly.refresh_from_db()
+    assert not butterfly.approved
+
+
 def test_there_is_no_bulk_delete_of_butterflies(staff_client, make_butterfly):
     first, second = make_butterfly(), make_butterfly()
     changelist = reverse("admin:memorials_butterfly_changelist")

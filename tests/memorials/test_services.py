@@ -95,9 +95,14 @@ def test_accepting_a_request_puts_it_on_the_work_order(memorial_staff):
 
 
 def test_a_request_is_sewn_only_once_accepted(memorial_staff):
-    butterfly = _website_request()
+    butterfly = _website_request(show_name_consent=True)
     with pytest.raises(ValidationError, match="waiting for review"):
         services.butterfly_start_sewing(butterfly=butterfly)
+    with pytest.raises(ValidationError, match="accept the request before approving"):
+        services.butterfly_set_approval(butterfly=butterfly, approved=True, by=memorial_staff)
+    # Even approved behind the services' back, a name from an unreviewed request stays off the wall.
+    Butterfly.objects.filter(pk=butterfly.pk).update(approved=True, approved_at=timezone.now())
+    assert not Butterfly.objects.for_memorial_wall().exists()
     with pytest.raises(ValidationError, match="no keepsake is being made"):
         services.keepsake_record_made(butterfly=butterfly)
     butterfly.refresh_from_db()
