@@ -18,6 +18,7 @@ from donors.models import Donor
 from milkbank import roles
 
 from .models import Butterfly, Quilt, bereaved_donors
+from .validators import validate_no_markup
 
 EMAIL_FOLDER = "memorials/email"
 
@@ -161,7 +162,7 @@ def butterfly_request_decline(
     butterfly.decline_note = note
     butterfly.reviewed_at = timezone.now()
     butterfly.reviewed_by = by
-    butterfly.full_clean()
+    validate_no_markup(note)  # the note alone: the rest of the request was checked when it arrived
     butterfly.save(update_fields=["status", "decline_note", "reviewed_at", "reviewed_by", "updated_at"])
     return butterfly, _email_family(butterfly, "request_declined")
 

@@ -133,7 +133,7 @@ def request_decline(request, pk):
                     butterfly=butterfly, by=request.user, note=form.cleaned_data["note"]
                 )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, " ".join(exc.messages))
         else:
             if emailed:
                 messages.success(request, "Declined. We emailed the family your note.")
@@ -158,7 +158,7 @@ def request_link(request, pk):
                     butterfly=butterfly, donor=form.cleaned_data["donor"], by=request.user
                 )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, f"{butterfly.first_name}'s request is linked to the donor's record.")
             return redirect("memorials:requests")

@@ -82,7 +82,7 @@ def butterfly_for_donor(donor, *, by, show_name_consent=False, **contact):
         first_name=donor.baby_first_name,
         birth_date=donor.baby_birth_date,
         family_name=contact.pop("family_name", donor.display_name),
-        keepsake_wish=Butterfly.KeepsakeWish.COLLECT,
+        keepsake_wish=contact.pop("keepsake_wish", Butterfly.KeepsakeWish.COLLECT),
         contact_phone=contact.pop("contact_phone", donor.phone),
         show_name_consent=show_name_consent,
         **contact,

@@ -134,14 +134,18 @@ def test_the_quilt_page_shows_which_places_are_filled(client, memorial_staff, ma
 def test_the_keepsake_list_shows_where_each_keepsake_goes_until_it_is_sent(
     client, memorial_staff, make_butterfly, bereaved_donor
 ):
-    from .conftest import butterfly_for_donor
+    from .conftest import butterfly_for_donor, website_request
 
     paper = make_butterfly(first_name="Paper", mailing_address="4 Oak Road\nEly, MN 55731")
-    butterfly_for_donor(bereaved_donor, by=memorial_staff)
+    butterfly_for_donor(bereaved_donor, by=memorial_staff, keepsake_wish="mail")
+    collector = website_request(first_name="Collector", keepsake_wish="collect", mailing_address="")
+    services.butterfly_request_accept(butterfly=collector, by=memorial_staff)
+    website_request(first_name="Unreviewed")  # not accepted yet: no keepsake is being made
     client.force_login(memorial_staff)
     html = client.get(reverse("memorials:keepsakes")).content.decode()
     assert "4 Oak Road<br>Ely, MN 55731" in html
     assert "9 Birch Lane" in html and "Maya Okafor" in html
+    assert "The family will collect it" in html and "Unreviewed" not in html
     services.keepsake_record_made(butterfly=paper)
     services.keepsake_record_sent(butterfly=paper, method="mailed")
     html = client.get(reverse("memorials:keepsakes")).content.decode()
