@@ -253,8 +253,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # How many proxies of ours stand in front of the app; flood limits and lockouts key on the real visitor.
 TRUSTED_PROXY_COUNT = _bounded_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, 0, 5)
 RATELIMIT_IP_META_KEY = "milkbank.net.client_ip"
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "milkbank.net.client_ip"  # the same address the flood limits use, recorded too
 AXES_VERBOSE = False  # its log lines name the username; ours say only that a lockout happened
 
 # Staff sessions: end after 30 idle minutes and after 12 hours in all, whatever the activity.

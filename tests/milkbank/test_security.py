@@ -160,3 +160,45 @@ def test_the_data_export_needs_the_second_step(client, coordinator, settings):
     client.post(LOGIN, {"username": "casey", "password": PASSWORD, "next": ADMIN})
     response = client.get(reverse("donors:donor_export_json", args=[donor.pk]))
     assert response.status_code == 302 and b"Ada" not in response.content
+
+
+class TestLockoutBehindTheProxy:
+    """Behind our reverse proxy every request comes from the proxy's address: lockouts must key on the visitor
+    found in X-Forwarded-For (as the flood limits do), together with the username."""
+
+    @pytest.fixture(autouse=True)
+    def _on(self, settings):
+        settings.AXES_ENABLED = True
+        settings.TRUSTED_PROXY_COUNT = 1
+
+    @staticmethod
+    def _post(client, visitor, password):
+        return client.post(
+            LOGIN,
+            {"username": "casey", "password": password},
+            REMOTE_ADDR="10.0.0.2",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"6.6.6.6, {visitor}",  # the leftmost entry is the visitor's own claim
+        )
+
+    def test_a_stranger_cannot_lock_a_staff_member_out(self, client, coordinator, settings):
+        from axes.models import AccessAttempt
+
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self._post(client, "198.51.100.9", "wrong-password-123")
+        assert self._post(client, "198.51.100.9", PASSWORD).status_code == 429  # the stranger is paused
+        attempt = AccessAttempt.objects.get(username="casey")
+        assert attempt.ip_address == "198.51.100.9"  # the visitor, not the proxy nor the spoofable claim
+
+        client.cookies.clear()
+        signed_in = self._post(client, "203.0.113.7", PASSWORD)  # casey, from her own address
+        assert signed_in.status_code == 302 and "_auth_user_id" in client.session
+
+    def test_a_spoofed_leftmost_address_does_not_reset_the_count(self, client, coordinator, settings):
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            client.post(
+                LOGIN,
+                {"username": "casey", "password": "wrong-password-123"},
+                REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.9",
+            )
+        assert self._post(client, "198.51.100.9", PASSWORD).status_code == 429
