@@ -5,8 +5,9 @@ one sign in with their password and are sent straight to set one up; until then 
 """
 
 from django.conf import settings
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.http import Http404
 from django.shortcuts import redirect
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -25,8 +26,27 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         return cleaned
 
 
+class MissingRecordIs404:
+    """A record that does not exist answers 404 on every admin page of it (change, history, audit log,
+    delete), like one outside the user's scope; Django would redirect, and the audit-log page would crash."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such record.")
+        return obj
+
+
 class MilkbankAdminSite(OTPAdminSite):
     login_form = StaffLoginForm
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every ModelAdmin, ours and the packages' (auth, auditlog, axes, otp), gets the same rule.
+        admin_class = admin_class or ModelAdmin
+        if not issubclass(admin_class, MissingRecordIs404):
+            bases = (MissingRecordIs404, admin_class)
+            admin_class = type(admin_class.__name__, bases, {"__module__": admin_class.__module__})
+        return super().register(model_or_iterable, admin_class, **options)
 
     def __init__(self, name="admin"):
         # OTPAdminSite names itself "otpadmin"; as the default site it must keep the "admin" namespace.

@@ -265,6 +265,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Two-factor sign-in for staff (TOTP app, with one-time recovery codes). On unless DEBUG, or set.
 REQUIRE_STAFF_2FA = _bool("REQUIRE_STAFF_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env.str("MILKBANK_NAME", default="Community Milk Bank")
+# No one, superusers included, can read another person's authenticator key (or its QR code) in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Logging: health data and names never go to logs; requests are logged by the proxy, not here.
 LOGGING = {
