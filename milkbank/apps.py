@@ -12,7 +12,7 @@ class MilkbankConfig(AppConfig):
         from django.conf import settings
         from django.contrib import admin
 
-        from . import middleware, roles  # noqa: F401 - middleware connects the session-start receiver
+        from . import checks, middleware, roles  # noqa: F401 - checks registers; middleware connects a receiver
 
         name = settings.MILKBANK["NAME"]
         admin.site.site_header = f"{name} staff"

@@ -298,4 +298,6 @@ MILKBANK = {
     "REMINDER_AFTER_DAYS": _bounded_int("MILKBANK_REMINDER_AFTER_DAYS", 7, 1, 90),
     "RETENTION_YEARS": _bounded_int("MILKBANK_RETENTION_YEARS", 7, 1, 100),
     "SECURITY_EMAIL": env.str("MILKBANK_SECURITY_EMAIL", default="security@example.org"),
+    # `check --deploy` refuses a console, file or in-memory mail backend unless this says it is meant.
+    "ALLOW_LOCAL_EMAIL": _bool("MILKBANK_ALLOW_LOCAL_EMAIL", False),
 }
