@@ -18,8 +18,8 @@ def mail_leaves_the_machine(app_configs, **kwargs):
         return []
     return [
         checks.Error(
-            f"Mail is not sent: EMAIL_BACKEND is {settings.EMAIL_BACKEND}, so donors' names and private links "
-            "would be printed to the log or kept in memory.",
+            f"Mail is not sent: EMAIL_BACKEND is {settings.EMAIL_BACKEND}, so donors' names and private "
+            "links would be printed to the log or kept in memory.",
             hint="Set EMAIL_URL to your mail server (smtp+tls://user:password@host:587), or set "
             "MILKBANK_ALLOW_LOCAL_EMAIL=true if this copy must run without mail.",
             id="milkbank.E001",
