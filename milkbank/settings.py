@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "milkbank.middleware.StaffSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "milkbank.middleware.AuditlogMiddleware",  # django-auditlog's, with the visitor's real address
     # Last, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
