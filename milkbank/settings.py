@@ -273,10 +273,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record written has private-link tokens hidden (paths, tracebacks): milkbank/logs.py.
+    "filters": {"private_links": {"()": "milkbank.logs.RedactPrivateLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["private_links"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The request logger prints full paths; private links carry tokens, so keep it to errors without URLs.
-    "loggers": {"django.request": {"handlers": [], "level": "ERROR", "propagate": False}},
+    # Server errors are written (with their path, tokens hidden); "Not Found" lines for every 404 are not.
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
 
 # Where the site lives, for links in emails (no trailing slash).
