@@ -212,6 +212,7 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "milkbank.errors.csrf_failure"
 
 # Content Security Policy: only our own files; no inline script or style anywhere (the admin included).
 from csp.constants import NONE, SELF  # noqa: E402
@@ -249,7 +250,7 @@ AXES_FAILURE_LIMIT = _bounded_int("AXES_FAILURE_LIMIT", 5, 1, 100)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=_bounded_int("AXES_COOLOFF_MINUTES", 30, 1, 24 * 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "milkbank.errors.locked_out"  # the bank's page, the pause in words
 # How many proxies of ours stand in front of the app; flood limits and lockouts key on the real visitor.
 TRUSTED_PROXY_COUNT = _bounded_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, 0, 5)
 RATELIMIT_IP_META_KEY = "milkbank.net.client_ip"

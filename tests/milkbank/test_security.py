@@ -202,3 +202,35 @@ class TestLockoutBehindTheProxy:
                 HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.9",
             )
         assert self._post(client, "198.51.100.9", PASSWORD).status_code == 429
+
+
+def test_the_lockout_page_speaks_in_the_banks_words_and_an_administrator_can_lift_it(
+    client, coordinator, settings
+):
+    from django.core.management import call_command
+
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "casey", "password": "wrong-password-123"})
+    locked = client.post(LOGIN, {"username": "casey", "password": PASSWORD})
+
+    page = locked.content.decode()
+    assert locked.status_code == 429
+    assert "Signing in is paused for 30 minutes" in page
+    assert settings.MILKBANK["NAME"] in page and settings.MILKBANK["COORDINATOR_PHONE"] in page
+    assert "PT30M" not in page and "Django administration" not in page
+    # The README's way to lift it early.
+    call_command("axes_reset_username", "casey")
+    assert client.post(LOGIN, {"username": "casey", "password": PASSWORD}).status_code == 302
+
+
+def test_a_form_refused_for_a_missing_or_old_security_token_says_what_to_do_in_our_words(settings):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("donors:inquiry"), {"first_name": "Ada"})
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Please go back, reload the page and try again" in page
+    assert settings.MILKBANK["NAME"] in page and settings.MILKBANK["COORDINATOR_PHONE"] in page
+    assert "CSRF" not in page and "Forbidden" not in page and "Django" not in page
