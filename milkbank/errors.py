@@ -13,7 +13,7 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
-    """A form refused for a missing or stale security token (CSRF_FAILURE_VIEW): say what to do, in our words."""
+    """A form refused for a missing or stale security token (CSRF_FAILURE_VIEW): what to do, in our words."""
     return render(request, "403_csrf.html", status=403)
 
 
