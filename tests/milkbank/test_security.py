@@ -113,27 +113,52 @@ class TestTwoStepSignIn:
         without = client.post(LOGIN, {"username": "casey", "password": PASSWORD})
         assert without.status_code == 200 and "_auth_user_id" not in client.session
         good = client.post(
-            LOGIN,
-            {
-                "username": "casey",
-                "password": PASSWORD,
-                "otp_device": device.persistent_id,
-                "otp_token": f"{TOTP(device.bin_key).token():06d}",
-            },
+            LOGIN, {"username": "casey", "password": PASSWORD, "code": f"{TOTP(device.bin_key).token():06d}"}
         )
         assert good.status_code == 302
         assert client.get(ADMIN).status_code == 200
         client.logout()
-        static = coordinator.staticdevice_set.get()
-        data = {
-            "username": "casey",
-            "password": PASSWORD,
-            "otp_device": static.persistent_id,
-            "otp_token": codes[0],
-        }
+        data = {"username": "casey", "password": PASSWORD, "code": codes[0].upper()}
         assert client.post(LOGIN, data).status_code == 302
         client.logout()
         assert client.post(LOGIN, data).status_code == 200  # each recovery code works once
+
+    def test_sign_in_is_one_form_in_our_words_and_never_sends_the_password_back(self, client, coordinator):
+        device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+        form = client.get(LOGIN).content.decode()
+        assert 'name="code"' in form and "authenticator app" in form and "otp_device" not in form
+
+        right = f"{TOTP(device.bin_key).token():06d}"
+        wrong = "111111" if right != "111111" else "222222"
+        for code, message in (("", "Enter the code"), (wrong, "That code did not match")):
+            response = client.post(LOGIN, {"username": "casey", "password": PASSWORD, "code": code})
+            page = response.content.decode()
+            assert response.status_code == 200 and message in page
+            assert PASSWORD not in page
+            assert "Please select a device" not in page and "OTP" not in page
+            assert "_auth_user_id" not in client.session
+        device.throttle_reset()
+        signed_in = client.post(LOGIN, {"username": "casey", "password": PASSWORD, "code": right})
+        assert signed_in.status_code == 302 and client.get(ADMIN).status_code == 200
+
+    def test_a_code_from_someone_elses_device_does_not_sign_you_in(self, client, coordinator, coordinator2):
+        TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+        theirs = TOTPDevice.objects.create(user=coordinator2, name="app", confirmed=True)
+        code = f"{TOTP(theirs.bin_key).token():06d}"
+        response = client.post(LOGIN, {"username": "casey", "password": PASSWORD, "code": code})
+        assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+    def test_the_setup_page_gives_the_key_in_base32_groups_of_four(self, client, coordinator):
+        import base64
+        import re
+
+        client.post(LOGIN, {"username": "casey", "password": PASSWORD})
+        page = client.get(reverse("two_factor_setup")).content.decode()
+        device = TOTPDevice.objects.get(user=coordinator)
+        shown = re.search(r'<code class="otp-key">([^<]+)</code>', page)[1]
+        assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})*", shown), shown
+        assert base64.b32decode(shown.replace(" ", "")) == device.bin_key
+        assert device.key not in page  # not the hex form apps cannot take
 
 
 @pytest.mark.parametrize(
