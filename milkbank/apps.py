@@ -26,6 +26,10 @@ class MilkbankConfig(AppConfig):
 
         connect_apps()
 
+        from .text import install
+
+        install()  # every form's text fields drop control characters and bidi overrides
+
 
 class MilkbankAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the bank's site (two-factor sign-in) as the default `admin.site`."""
