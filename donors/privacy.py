@@ -3,16 +3,18 @@
 Anonymizing keeps what the bank counts (volumes, dates, stages, how many steps and messages) and removes who
 the donor is (names, contact, address, date of birth, the baby's name and birth date) and what they told us
 about their health (questionnaire and phone-screen answers, notes, lab, provider details, free-text reasons).
-The field-by-field audit log holds the old values too, so its entries for this donor are redacted the same
-way; who changed what and when stays.
+The field-by-field audit log holds the old values too, and Django admin's own log the donor's name, so their
+entries for this donor are redacted the same way; who changed what and when stays.
 """
 
 import datetime
+import json
 from typing import Any
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -291,19 +293,39 @@ def _redact_changes(changes):
     }
 
 
+def _redact_admin_message(message: str) -> str:
+    """Django admin's change message: keep which fields changed, drop the names of added or deleted rows."""
+    try:
+        parts = json.loads(message)
+    except ValueError:
+        return REDACTED if message else ""
+    if not isinstance(parts, list):
+        return REDACTED
+    for part in parts:
+        for detail in part.values() if isinstance(part, dict) else ():
+            if isinstance(detail, dict) and "object" in detail:
+                detail["object"] = REDACTED
+    return json.dumps(parts)
+
+
 def redact_audit_entries(related: dict, *, label: str) -> int:
-    """Redact the field-by-field audit entries of the given objects ({model: [pk, ...]}).
+    """Redact the audit entries of the given objects ({model: [pk, ...]}): django-auditlog's field-by-field
+    and access entries, and Django admin's own log (shown as "Recent actions" on the staff home).
 
     Which fields changed, who changed them and when stay; every value goes, and each entry is named `label`
     plus its kind instead of the object's old name.
     """
-    condition = Q(pk__in=[])
+    condition, admin_condition = Q(pk__in=[]), Q(pk__in=[])
     for model, pks in related.items():
         if pks:
-            condition |= Q(
-                content_type=ContentType.objects.get_for_model(model),
-                object_pk__in=[str(pk) for pk in pks],
-            )
+            content_type = ContentType.objects.get_for_model(model)
+            condition |= Q(content_type=content_type, object_pk__in=[str(pk) for pk in pks])
+            admin_condition |= Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
+    admin_entries = list(AdminLogEntry.objects.filter(admin_condition).select_related("content_type"))
+    for entry in admin_entries:
+        entry.object_repr = f"{entry.content_type.name} {label}"[:200]
+        entry.change_message = _redact_admin_message(entry.change_message)
+    AdminLogEntry.objects.bulk_update(admin_entries, ["object_repr", "change_message"], batch_size=500)
     entries = list(LogEntry.objects.filter(condition).select_related("content_type"))
     for entry in entries:
         entry.object_repr = f"{entry.content_type.name} {label}"

@@ -12,7 +12,7 @@ class MilkbankConfig(AppConfig):
         from django.conf import settings
         from django.contrib import admin
 
-        from . import middleware, roles  # noqa: F401 - middleware connects the session-start receiver
+        from . import checks, middleware, roles  # noqa: F401 - checks registers; middleware connects a receiver
 
         name = settings.MILKBANK["NAME"]
         admin.site.site_header = f"{name} staff"
@@ -25,6 +25,10 @@ class MilkbankConfig(AppConfig):
         from .wiring import connect_apps
 
         connect_apps()
+
+        from .text import install
+
+        install()  # every form's text fields drop control characters and bidi overrides
 
 
 class MilkbankAdminConfig(admin_apps.AdminConfig):

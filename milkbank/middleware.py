@@ -1,9 +1,12 @@
 import time
 
+from auditlog.middleware import AuditlogMiddleware as PackageAuditlogMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+
+from .net import client_ip
 
 SESSION_STARTED = "milkbank_session_started"
 
@@ -28,3 +31,12 @@ class StaffSessionLimitMiddleware:
             elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
         return self.get_response(request)
+
+
+class AuditlogMiddleware(PackageAuditlogMiddleware):
+    """django-auditlog's, recording the visitor's address found behind our proxies (the package takes the
+    leftmost X-Forwarded-For entry, which the visitor writes)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request) or None

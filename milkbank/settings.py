@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "milkbank.middleware.StaffSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "milkbank.middleware.AuditlogMiddleware",  # django-auditlog's, with the visitor's real address
     # Last, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -212,6 +212,7 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "milkbank.errors.csrf_failure"
 
 # Content Security Policy: only our own files; no inline script or style anywhere (the admin included).
 from csp.constants import NONE, SELF  # noqa: E402
@@ -249,12 +250,11 @@ AXES_FAILURE_LIMIT = _bounded_int("AXES_FAILURE_LIMIT", 5, 1, 100)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=_bounded_int("AXES_COOLOFF_MINUTES", 30, 1, 24 * 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "milkbank.errors.locked_out"  # the bank's page, the pause in words
 # How many proxies of ours stand in front of the app; flood limits and lockouts key on the real visitor.
 TRUSTED_PROXY_COUNT = _bounded_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, 0, 5)
 RATELIMIT_IP_META_KEY = "milkbank.net.client_ip"
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "milkbank.net.client_ip"  # the same address the flood limits use, recorded too
 AXES_VERBOSE = False  # its log lines name the username; ours say only that a lockout happened
 
 # Staff sessions: end after 30 idle minutes and after 12 hours in all, whatever the activity.
@@ -266,16 +266,22 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Two-factor sign-in for staff (TOTP app, with one-time recovery codes). On unless DEBUG, or set.
 REQUIRE_STAFF_2FA = _bool("REQUIRE_STAFF_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env.str("MILKBANK_NAME", default="Community Milk Bank")
+# No one, superusers included, can read another person's authenticator key (or its QR code) in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Logging: health data and names never go to logs; requests are logged by the proxy, not here.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record written has private-link tokens hidden (paths, tracebacks): milkbank/logs.py.
+    "filters": {"private_links": {"()": "milkbank.logs.RedactPrivateLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["private_links"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The request logger prints full paths; private links carry tokens, so keep it to errors without URLs.
-    "loggers": {"django.request": {"handlers": [], "level": "ERROR", "propagate": False}},
+    # Server errors are written (with their path, tokens hidden); "Not Found" lines for every 404 are not.
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
 
 # Where the site lives, for links in emails (no trailing slash).
@@ -297,4 +303,6 @@ MILKBANK = {
     "REMINDER_AFTER_DAYS": _bounded_int("MILKBANK_REMINDER_AFTER_DAYS", 7, 1, 90),
     "RETENTION_YEARS": _bounded_int("MILKBANK_RETENTION_YEARS", 7, 1, 100),
     "SECURITY_EMAIL": env.str("MILKBANK_SECURITY_EMAIL", default="security@example.org"),
+    # `check --deploy` refuses a console, file or in-memory mail backend unless this says it is meant.
+    "ALLOW_LOCAL_EMAIL": _bool("MILKBANK_ALLOW_LOCAL_EMAIL", False),
 }

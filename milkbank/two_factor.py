@@ -1,6 +1,7 @@
 """Setting up two-factor sign-in: an authenticator app (TOTP) plus ten one-time recovery codes."""
 
 import io
+from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
@@ -31,6 +32,12 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError("Enter the six digits only.", code="digits")
         return token
+
+
+def typed_key(device: TOTPDevice) -> str:
+    """The key as authenticator apps take it when typed: base32 in groups of four (the QR code's secret)."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def _qr_svg(uri: str) -> str:
@@ -74,7 +81,7 @@ def setup(request):
         "confirmed": confirmed or codes is not None,
         "codes": codes,
         "qr": mark_safe(_qr_svg(device.config_url)) if device and not device.confirmed else "",  # noqa: S308 - our own SVG
-        "secret": device.key if device and not device.confirmed else "",
+        "secret": typed_key(device) if device and not device.confirmed else "",
         "title": "Two-step sign-in",
     }
     response = render(request, "registration/two_factor_setup.html", context)

@@ -8,7 +8,9 @@ the whole file stays fast on a two-core CI machine.
 import base64
 import datetime
 import os
+import re
 import time
+import unicodedata
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -131,8 +133,8 @@ def test_the_inquiry_form_never_fails_and_saves_nothing_it_refuses(
         assert response["Location"] == reverse("donors:inquiry_thanks")
         assert saved == 1
         donor = Donor.objects.order_by("-pk").first()
-        assert donor.first_name == data["first_name"].strip()
-        assert "\x00" not in donor.first_name + donor.last_name + donor.best_time_to_call
+        stored = donor.first_name + donor.last_name + donor.best_time_to_call
+        assert not [c for c in stored if unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS], stored
     else:
         assert saved == 0
 
@@ -454,3 +456,185 @@ def test_search_and_list_filters_never_fail(client, where, value):
     response = client.get(reverse(name), {param: value})
 
     assert response.status_code < 500
+
+
+# --- Control characters and bidirectional overrides, in every form -------------------------------------
+
+# Invisible characters that change what a screen or terminal shows: ESC (and its colour sequence), NUL, bell,
+# DEL, C1 controls, and the bidi override, embedding and isolate controls (U+202E shows "Ada" as "adA").
+HIDDEN = "\x1b[31m\x00\x07\x7f\x85\x9b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+REAL_NAMES = [
+    "Nguyễn Thị Ngọc",
+    "Nguye\u0302\u0303n",  # the same letters typed with combining marks
+    "李小龙",
+    "محمد عبد الله",
+    "שרה לוי",
+    "Zoë O'Brien-Łukasiewicz",
+    "Mitra \u200cزاده",  # Persian with a zero-width non-joiner
+    "\u200fשרה\u200e (Sarah)",  # right-to-left and left-to-right marks
+    "👩\u200d👩\u200d👧 family",  # an emoji sequence joined by ZWJ
+    "देवनागरी क्\u200dष",
+]
+
+
+BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def _expected(raw: str, *, multiline: bool) -> str:
+    """The oracle, written apart from milkbank.text: every Cc character but tab and line breaks goes, and
+    the ten bidi embedding, override and isolate controls; in one-line fields line breaks become spaces."""
+    bidi = BIDI_CONTROLS
+    raw = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", raw)  # the colour and screen sequences used here, whole
+    kept = "".join(
+        c for c in raw if not ((unicodedata.category(c) == "Cc" and c not in "\t\n\r") or c in bidi)
+    )
+    if not multiline:  # a one-line field: each run of tabs and line breaks is one space
+        kept = re.sub("[\t\n\r]+", " ", kept)
+    return kept.strip()
+
+
+def _all_forms(superuser):
+    """Every form of the project (public, staff pages, the admin's own forms and inlines), built as the pages
+    build them, with its fields."""
+    import importlib
+    import pkgutil
+
+    from django import forms
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    for app in ("donors", "memorials", "resources", "milkbank"):
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if not any(part in module.name for part in (".migrations", ".management", "bench")):
+                importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    from donors.forms_milk import DropOffForm, FreezerCheckForm, RegionForm, ShipmentForm
+    from donors.forms_public import SectionForm
+    from donors.models import Depot
+    from resources.forms import DirectoryFilterForm
+
+    depot = Depot.objects.create(name="Lakeside", city="Duluth", region="MN")
+    needs_arguments = {
+        DropOffForm: [DropOffForm(user=superuser)],
+        FreezerCheckForm: [FreezerCheckForm(user=superuser)],
+        ShipmentForm: [ShipmentForm(depot=depot)],
+        RegionForm: [RegionForm(regions=["MN"])],
+        DirectoryFilterForm: [DirectoryFilterForm(areas=["Duluth"])],
+        SectionForm: [SectionForm(section=s, saved={}) for s in SECTIONS],
+    }
+    ours = {
+        cls
+        for cls in subclasses(forms.BaseForm)
+        if cls.__module__.split(".")[0] in ("donors", "memorials", "resources", "milkbank")
+        and not cls.__module__.startswith("milkbank.bench")
+    }
+    for cls in sorted(ours, key=lambda c: f"{c.__module__}.{c.__name__}"):
+        for form in needs_arguments.get(cls) or [cls()]:
+            yield f"{cls.__module__}.{cls.__name__}", form.fields
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    for model, model_admin in admin.site._registry.items():
+        yield f"admin {model._meta.label}", model_admin.get_form(request)().fields
+        for inline in model_admin.get_inline_instances(request):
+            yield f"admin {model._meta.label} inline", inline.get_formset(request)().form().fields
+
+
+def test_every_text_field_of_every_form_drops_hidden_controls_and_keeps_every_real_script(superuser):
+    from functools import partial
+
+    from django import forms
+    from django.contrib.auth.forms import UsernameField
+
+    checked, forms_seen = 0, set()
+    for name, fields in _all_forms(superuser):
+        forms_seen.add(name)
+        for field_name, field in fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+                continue
+            if isinstance(field, forms.JSONField):
+                continue  # JSON text is parsed, not shown as typed
+            multiline = isinstance(field.widget, forms.Textarea)
+            if isinstance(field, forms.URLField):  # it adds a scheme: check only that nothing hidden stays
+                assert field.to_python(f"{HIDDEN}example.org/\u202ea") == "https://example.org/a", name
+                checked += 1
+                continue
+            # A username is stored NFKC-normalized (Django's UsernameField), whatever else happens to it.
+            same = partial(unicodedata.normalize, "NFKC") if isinstance(field, UsernameField) else str
+            for real in REAL_NAMES:
+                hostile = f"{HIDDEN}{real[:3]}\u202e{real[3:]}\x1b[0m"
+                assert field.to_python(real) == same(real), (name, field_name, real)
+                expected = same(_expected(hostile, multiline=multiline))
+                assert field.to_python(hostile) == expected, (name, field_name)
+            two_lines = "first line\r\nsecond\tline"
+            assert field.to_python(two_lines) == _expected(two_lines, multiline=multiline), (name, field_name)
+            checked += 1
+    assert {"donors.forms_public.InquiryForm", "memorials.forms.ButterflyRequestForm"} <= forms_seen
+    assert {"resources.forms.FeedbackForm", "donors.forms_staff.PhoneScreenForm"} <= forms_seen
+    assert "admin donors.Donor" in forms_seen and "admin memorials.Butterfly" in forms_seen
+    assert checked > 100, checked
+
+
+def test_the_inquiry_page_stores_names_without_overrides_and_the_coordinators_list_shows_them_intact(
+    client, coordinator
+):
+    _fresh_limits()
+    data = {
+        "first_name": "\u202eAda\x1b[2J",
+        "last_name": "Nguyễn\u2066\u2069",
+        "phone": "555-010-0199",
+        "email": "ada@example.org",
+        "best_time_to_call": "Mornings\x07",
+        "preferred_contact": "phone",
+        "contact_consent": "on",
+        "website": "",
+        "started": started_token(time.time() - 30),
+    }
+    assert client.post(reverse("donors:inquiry"), data).status_code == 302
+    donor = Donor.objects.get(email="ada@example.org")
+    assert (donor.first_name, donor.last_name, donor.best_time_to_call) == ("Ada", "Nguyễn", "Mornings")
+    for name in ("李小龙", "محمد", "Zoë", "Kim 👩\u200d👩\u200d👧"):
+        _fresh_limits()
+        client.post(reverse("donors:inquiry"), {**data, "first_name": name, "email": f"{len(name)}@e.org"})
+        assert Donor.objects.filter(first_name=name).exists(), name
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:donors_donor_changelist"), {"show": "all"}).content.decode()
+    assert "Nguyễn" in page and "李小龙" in page and "محمد" in page and "Kim 👩\u200d👩\u200d👧" in page
+    assert "\u202e" not in page and "\x1b" not in page
+
+
+def test_staff_and_memorial_forms_strip_hidden_controls_through_their_pages(client, coordinator, superuser):
+    from tests.donors.test_admin_donors import edit_post
+
+    donor = donor_create_inquiry(first_name="Maya", phone="555-0100", contact_consent=True)
+    client.force_login(coordinator)
+    change = reverse("admin:donors_donor_change", args=[donor.pk])
+    posted = edit_post(donor, first_name="\u202eMaya\x1b[31m", last_name="שרה\u2067", city="Duluth\x00")
+    assert client.post(change, posted).status_code == 302
+    donor.refresh_from_db()
+    assert (donor.first_name, donor.last_name) == ("Maya", "שרה")
+
+    _fresh_limits()
+    client.logout()
+    request = {
+        "first_name": "\u202eRosie",
+        "birth_date": "2025-01-02",
+        "family_name": "محمد\x1b[0m",
+        "contact_email": "family@example.org",
+        "mailing_address": "1 Elm St\r\nDuluth\x07",
+        "show_name_consent": "on",
+        "website": "",
+    }
+    assert client.post(reverse("memorials:home"), request).status_code == 302
+    butterfly = Butterfly.objects.get(contact_email="family@example.org")
+    assert (butterfly.first_name, butterfly.family_name) == ("Rosie", "محمد")
+    assert butterfly.mailing_address == "1 Elm St\r\nDuluth"  # a multi-line box keeps its lines
+
+    feedback = {"kind": "error", "comment": "\u202ebad\x1b", "path": "/"}
+    assert client.post(reverse("resources:feedback"), feedback).status_code == 302
+    assert Feedback.objects.get().comment == "bad"

@@ -169,3 +169,93 @@ def test_it_logs_no_personal_data_when_mail_fails(client, every_log, settings, c
     warnings = [r for r in every_log.records if r.levelno >= logging.WARNING]
     assert len(warnings) >= 2, "both mail failures were logged"
     _assert_clean(every_log.records)
+
+
+# --- Private links in logs: the records our handlers and gunicorn actually write ------------------------
+
+
+@pytest.fixture
+def written(capsys):
+    """What the configured log handlers write (and Python's last-resort stderr output), as text."""
+    import io
+
+    buffer = io.StringIO()
+    handlers = {h for h in logging.root.handlers if type(h) is logging.StreamHandler}
+    for logger in logging.root.manager.loggerDict.values():
+        handlers.update(h for h in getattr(logger, "handlers", []) if type(h) is logging.StreamHandler)
+    previous = {h: h.setStream(buffer) for h in handlers}
+    yield lambda: buffer.getvalue() + capsys.readouterr().err
+    for handler, stream in previous.items():
+        handler.setStream(stream)
+
+
+@pytest.fixture
+def live_link(coordinator):
+    donor = t.donor_create_inquiry(first_name=FIRST, email=EMAIL, contact_consent=True)
+    t.phone_screen_record(donor=donor, by=coordinator, minutes=20, answers={}, outcome="passed")
+    path = urlsplit(t.questionnaire_send(donor=donor, by=coordinator)).path
+    return path, path.strip("/").split("/")[-1]
+
+
+def test_a_csrf_failure_on_a_questionnaire_post_logs_no_token(written, live_link):
+    from django.test import Client
+
+    path, token = live_link
+    response = Client(enforce_csrf_checks=True).post(f"{path}section/1/", {"action": "continue"})
+
+    assert response.status_code == 403
+    text = written()
+    assert "Forbidden (CSRF" in text and "/donate/q/[private-link]/section/1/" in text
+    assert token not in text and token.split(":")[0] not in text
+
+
+def test_a_server_error_on_a_private_link_logs_no_token(written, live_link, monkeypatch):
+    from django.test import Client
+
+    from donors.views import public
+
+    path, token = live_link
+
+    def broken(token, **kwargs):
+        raise RuntimeError(f"could not read {token}")
+
+    monkeypatch.setattr(public, "link_resolve", broken)
+    response = Client(raise_request_exception=False).get(path)
+
+    assert response.status_code == 500
+    text = written()
+    assert "Internal Server Error: /donate/q/[private-link]/" in text
+    assert "RuntimeError: could not read [private-link]" in text  # the traceback is kept, hidden too
+    assert token not in text and token.split(":")[0] not in text
+
+
+def test_gunicorns_access_log_hides_private_links(capsys):
+    import datetime as dt
+    import runpy
+    from types import SimpleNamespace
+
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+    from gunicorn.config import Config
+
+    conf = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    cfg = Config()
+    cfg.set("accesslog", conf["accesslog"])
+    logger = import_string(conf["logger_class"])(cfg)
+    secret = "Zq" * 22 + ":" + "sIg" * 15
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": f"/donate/q/{secret}/section/2/?from=/donate/s/{secret}/",
+        "PATH_INFO": f"/donate/q/{secret}/section/2/",
+        "QUERY_STRING": f"from=/donate/s/{secret}/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://bank.example.org/donate/q/{secret.replace(':', '%3A')}/",
+        "REMOTE_ADDR": "10.0.0.2",
+    }
+    response = SimpleNamespace(status="302 Found", sent=0, headers=[])
+
+    logger.access(response, SimpleNamespace(headers=[]), environ, dt.timedelta(milliseconds=12))
+
+    line = capsys.readouterr().out
+    assert '"POST /donate/q/[private-link]/section/2/?from=/donate/s/[private-link]/ HTTP/1.1" 302' in line
+    assert "Zq" * 22 not in line and "sIg" not in line

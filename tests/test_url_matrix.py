@@ -2,6 +2,7 @@
 
 `test_every_url_pattern_has_an_entry` fails when a URL is added without saying here who may open it.
 Admin pages of registered models are covered model by model (ADMIN_VIEWERS); every other URL by name (URLS).
+Every admin URL that takes an id is asked with a real id and with a missing one.
 """
 
 import datetime
@@ -270,3 +271,127 @@ def test_each_admin_list_opens_only_for_its_roles(client, personas, label):
             assert status == 200, (label, role, status)
         else:
             assert status in (403, 404), (label, role, status)
+
+
+OBJECT_VIEWS = ("change", "history", "auditlog", "delete")
+MISSING_ID = 987654321
+
+
+@pytest.fixture
+def admin_objects(objects, coordinator, volunteer):
+    """One real record of every registered admin model, inside the volunteer's depot where that applies."""
+    from auditlog.models import LogEntry
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group, User
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from donors.models import FreezerCheck
+    from resources.models import Feedback, GriefResource, MilkBank, Page
+
+    depot = Depot.objects.get(pk=objects["depot"][0])
+    seen = {"username": "casey", "ip_address": "203.0.113.7", "user_agent": "test", "path_info": "/admin/"}
+    records = [
+        LogEntry.objects.filter(object_pk=str(objects["donor"][0])).first(),
+        Group.objects.get(name="Coordinator"),
+        User.objects.get(pk=objects["user"][0]),
+        AccessAttempt.objects.create(failures_since_start=1, get_data="", post_data="", **seen),
+        AccessFailureLog.objects.create(**seen),
+        AccessLog.objects.create(**seen),
+        StaticDevice.objects.create(user=coordinator, name="Recovery codes"),
+        TOTPDevice.objects.get(pk=objects["device"][0]),
+        Donor.objects.get(pk=objects["donor"][0]),
+        depot,
+        DropOff.objects.get(pk=objects["dropoff"][0]),
+        FreezerCheck.objects.create(depot=depot, temperature_c=-25, checked_by=volunteer),
+        Shipment.objects.get(pk=objects["shipment"][0]),
+        Quilt.objects.get(pk=objects["quilt"][0]),
+        Butterfly.objects.get(pk=objects["butterfly"][0]),
+        Page.objects.first(),
+        GriefResource.objects.first(),
+        MilkBank.objects.first(),
+        Feedback.objects.create(kind=Feedback.Kind.HELPFUL, helpful=True, path="/"),
+    ]
+    return {f"{r._meta.app_label}.{r._meta.model_name}": r for r in records}
+
+
+def _object_urls(label, pk):
+    from django.urls import NoReverseMatch
+
+    app, model = label.split(".")
+    for view in OBJECT_VIEWS:
+        try:
+            yield view, reverse(f"admin:{app}_{model}_{view}", args=[pk])
+        except NoReverseMatch:
+            continue
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_VIEWERS))
+def test_each_admin_page_of_a_record_answers_each_role_and_a_missing_id_is_404(
+    client, personas, superuser, admin_objects, label
+):
+    """Every admin URL that takes an id, with a real id and a missing one. A missing record answers 404 to
+    the roles that may see such records (never a server error), 403 or 404 to the others."""
+    assert set(admin_objects) == set(ADMIN_VIEWERS), "a real record for every registered model"
+    everybody = {**personas, "superuser": superuser}
+    viewers = ADMIN_VIEWERS[label] | {"superuser"}
+    real = admin_objects[label]
+    wrong = {}
+    for role, user in everybody.items():
+        for view, url in _object_urls(label, real.pk):
+            status = _get(client, user, url).status_code
+            if role == "anonymous":
+                ok = status == 302
+            elif role in viewers:
+                # Django's delete page answers 403 to a role that may view a record but not delete it.
+                ok = status == 200 or (view == "delete" and status == 403)
+            else:
+                ok = status in (403, 404)
+            if not ok:
+                wrong[(role, url)] = status
+        for _view, url in _object_urls(label, MISSING_ID):
+            status = _get(client, user, url).status_code
+            expected = {302} if role == "anonymous" else {404} if role in viewers else {403, 404}
+            if status not in expected:
+                wrong[(role, url)] = status
+    assert not wrong, f"{label}: {wrong}"
+
+
+ADMIN_URLS_WITH_IDS = sorted(
+    name
+    for name, (key, _) in URLS.items()
+    if name.startswith("admin:") and key not in (None, "app_donors", "view_on_site")
+)
+
+
+# Pages that would show a staff member's authenticator key: off for everyone (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+TURNED_OFF = {"admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"}
+
+
+@pytest.mark.parametrize("name", sorted(TURNED_OFF))
+def test_no_one_can_read_a_staff_members_authenticator_key(client, superuser, objects, name):
+    client.force_login(superuser)
+    assert client.get(reverse(name, args=objects["device"])).status_code == 403
+
+
+@pytest.mark.parametrize("name", ADMIN_URLS_WITH_IDS)
+def test_each_admin_action_page_with_a_missing_id_is_404(client, personas, superuser, objects, name):
+    """The admin's own pages that take ids (actions, prints, steps), with every id missing: 404 to the roles
+    that may open them with a real id, 403 or 404 to the others, the sign-in page to anonymous visitors."""
+    args_key, expected = URLS[name]
+    args = [MISSING_ID if isinstance(arg, int) else arg for arg in objects[args_key]]
+    url = reverse(name, args=args)
+    wrong = {}
+    for role, user in {**personas, "superuser": superuser}.items():
+        status = _get(client, user, url).status_code
+        if role == "anonymous":
+            ok = status == 302
+        elif name in TURNED_OFF:
+            ok = status == 403
+        elif role == "superuser" or expected[role] == OK:
+            ok = status == 404
+        else:
+            ok = status in (403, 404)
+        if not ok:
+            wrong[role] = status
+    assert not wrong, f"{name} ({url}): {wrong}"

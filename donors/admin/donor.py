@@ -8,7 +8,6 @@ from typing import Any
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from auditlog.models import LogEntry
-from auditlog.signals import accessed
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from milkbank import roles
+from milkbank.access import PRINT, VIEW, record_access
 from milkbank.pagination import WorkListPaginator
 
 from .. import forms_staff as f
@@ -439,7 +439,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             raise Http404("No such donor.")
         if not self.has_view_permission(request, donor):
             raise PermissionDenied
-        accessed.send(Donor, instance=donor)  # the access log: who opened this donor's health record
+        record_access(donor, how=VIEW)  # the access log: who opened this donor's health record
         extra_context = {**(extra_context or {}), **self._donor_page_context(request, donor)}
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -564,10 +564,14 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                     donor.signoffs.filter(screening_round=donor.screening_round).select_related("by")
                 ),
             }
+        if action == "record-results" and request.method == "GET":
+            bloodwork = _open_bloodwork(donor)
+            if bloodwork is not None:
+                record_access(bloodwork, how=VIEW)
         if action == "review":
             q = _open_questionnaire(donor)
             if q is not None:
-                accessed.send(Questionnaire, instance=q)
+                record_access(q, how=VIEW)
                 extra["review_rows"] = _review_rows(q)
         return self._page(
             request,
@@ -613,6 +617,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     def release_print_view(self, request, donor_id, release_id):
         donor = self._donor_or_404(request, donor_id)
         release = get_object_or_404(Release, pk=release_id, donor=donor)
+        record_access(release, how=PRINT)
         return self._page(
             request, donor, "donors/print/release.html", release=release, today=timezone.localdate()
         )
@@ -622,6 +627,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         bloodwork = get_object_or_404(
             Bloodwork.objects.prefetch_related("tests"), pk=bloodwork_id, donor=donor
         )
+        record_access(bloodwork, how=PRINT)
         return self._page(request, donor, "donors/print/requisition.html", bloodwork=bloodwork)
 
     def task_done_view(self, request, donor_id, task_id):

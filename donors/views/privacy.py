@@ -6,7 +6,6 @@ Every export is written to the access log.
 
 import json
 
-from auditlog.signals import accessed
 from django import forms
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
@@ -14,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from milkbank.access import staff_permission
+from milkbank.access import EXPORT, record_access, staff_permission
 
 from .. import privacy
 from ..models import Donor
@@ -28,7 +27,7 @@ ANONYMIZE_PERMISSION = "donors.anonymize_donor"
 @require_safe
 def export_json(request, donor_id):
     donor = get_object_or_404(Donor, pk=donor_id)
-    accessed.send(Donor, instance=donor)
+    record_access(donor, how=EXPORT)
     data = privacy.donor_export(donor=donor)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
@@ -43,7 +42,7 @@ def export_json(request, donor_id):
 @require_safe
 def export_page(request, donor_id):
     donor = get_object_or_404(Donor, pk=donor_id)
-    accessed.send(Donor, instance=donor)
+    record_access(donor, how=EXPORT)
     context = {
         "donor": donor,
         "data": privacy.donor_export(donor=donor),

@@ -404,3 +404,41 @@ def test_coordinators_hold_the_data_rights_permissions(client, coordinator, make
     assert client.get(reverse("donors:donor_export_json", args=[donor.pk])).status_code == 200
     body = client.get(reverse("admin:donors_donor_change", args=[donor.pk])).content.decode()
     assert "Export data" in body and "Anonymize" in body
+
+
+def test_after_anonymization_a_dump_of_the_whole_database_holds_none_of_the_donors_details(
+    client, full_donor, coordinator, superuser
+):
+    """Every table (the admin's own log, the audit and access log, sessions, lockouts...) after the donor was
+    opened, edited and exported by staff through the real pages, then anonymized through its page."""
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+
+    from tests.donors.test_admin_donors import edit_post
+
+    donor = full_donor
+    client.force_login(coordinator)
+    change = reverse("admin:donors_donor_change", args=[donor.pk])
+    assert client.get(change).status_code == 200
+    posted = edit_post(donor, address_line1="7 Birch Lane", city="Duluth", postal_code="55802")
+    assert client.post(change, {**posted, "best_time_to_call": "Evenings"}).status_code == 302
+    assert client.get(reverse("donors:donor_export_json", args=[donor.pk])).status_code == 200
+    recent = client.get(reverse("admin:index")).content.decode()
+    assert "Philippa" in recent  # the staff home's "Recent actions" names the donor until anonymized
+    client.force_login(superuser)
+    entry = LogEntry.objects.filter(object_pk=str(donor.pk), action=LogEntry.Action.UPDATE).first()
+    assert client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk])).status_code == 200
+
+    t.donor_withdraw(donor=donor, by=coordinator, reason="Philippa asked us to stop")
+    anonymize = reverse("donors:donor_anonymize", args=[donor.pk])
+    assert client.post(anonymize, {"confirm": "on"}).status_code == 302
+
+    dump = StringIO()
+    call_command("dumpdata", stdout=dump)
+    text = dump.getvalue().lower()
+    assert f'"object_id": "{donor.pk}"' in text and AdminLogEntry.objects.exists()  # the admin log is in it
+    for secret in [*SECRETS, "Philippa", "7 Birch Lane", "55802", "1990-04-05"]:
+        assert secret.lower() not in text, secret
+    client.force_login(coordinator)
+    home = client.get(reverse("admin:index"))
+    assert home.status_code == 200 and "Recent actions" in home.content.decode()
+    assert "Philippa" not in home.content.decode()

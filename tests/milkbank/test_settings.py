@@ -104,17 +104,26 @@ def test_it_reads_postgres_and_the_banks_own_settings_from_the_environment():
     assert s["bank"]["WAIVE_INFANT_RELEASE_WHEN_BEREAVED"] is False
 
 
-def test_deploy_checks_pass_under_production_settings():
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MILKBANK_"))}
-    clean.update(DJANGO_SECRET_KEY="p" * 30 + "Q" * 30 + "-r4nd0m", DJANGO_ALLOWED_HOSTS="bank.example.org")
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def _deploy_check(*options, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MILKBANK_", "EMAIL_"))}
+    clean.update(
+        DJANGO_SECRET_KEY="deploy-check-" + "x" * 60,
+        DJANGO_ALLOWED_HOSTS="milkbank.example.org",
+        DJANGO_SETTINGS_MODULE="milkbank.settings",
+        **env,
+    )
+    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "manage.py", "check", "--deploy", *options],
         cwd=ROOT,
         env=clean,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_deploy_checks_pass_under_production_settings():
+    result = _deploy_check("--fail-level", "WARNING", EMAIL_URL="smtp+tls://user:pw@smtp.example.org:587")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -125,3 +134,19 @@ def test_postgres_connections_run_without_the_jit_compiler():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_the_deploy_check_fails_when_mail_would_go_to_the_console():
+    result = _deploy_check()  # no EMAIL_URL: the console backend
+    assert result.returncode != 0
+    assert "milkbank.E001" in result.stderr and "EMAIL_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"EMAIL_URL": "smtp+tls://user:pw@smtp.example.org:587"}, {"MILKBANK_ALLOW_LOCAL_EMAIL": "true"}],
+)
+def test_the_deploy_check_passes_with_a_mail_server_or_when_console_mail_is_allowed(env):
+    result = _deploy_check(**env)
+    assert result.returncode == 0, result.stderr
+    assert "milkbank.E001" not in result.stderr + result.stdout
