@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import notify
+from .audit import update_logged
 from .models import Bloodwork, Depot, Donor, DropOff, FreezerCheck, Shipment, TimelineEvent
 from .models.milk import MAX_DROPOFF_ML, sees_all_depots
 
@@ -508,10 +509,13 @@ def shipment_create(
         notes=notes,
     )
     # The guard on shipment__isnull makes a concurrent second shipment of the same drop-off a no-op.
-    moved = DropOff.objects.filter(pk__in=ids, shipment__isnull=True, status=DropOff.Status.AT_DEPOT).update(
-        shipment=shipment, status=DropOff.Status.IN_TRANSIT
+    moved = update_logged(
+        DropOff.objects.filter(pk__in=ids, shipment__isnull=True, status=DropOff.Status.AT_DEPOT),
+        by=by,
+        shipment=shipment,
+        status=DropOff.Status.IN_TRANSIT,
     )
-    if moved != len(ids):
+    if len(moved) != len(ids):
         raise ValidationError({"dropoffs": "Some of these drop-offs were just shipped by someone else."})
     return shipment
 
@@ -549,7 +553,9 @@ def shipment_receive(
     if notes.strip():
         shipment.notes = f"{shipment.notes}\n{notes.strip()}".strip()
     shipment.save(update_fields=["received_at", "received_by", "condition", "notes"])
-    shipment.dropoffs.filter(status=DropOff.Status.IN_TRANSIT).update(status=DropOff.Status.RECEIVED)
+    update_logged(
+        shipment.dropoffs.filter(status=DropOff.Status.IN_TRANSIT), by=by, status=DropOff.Status.RECEIVED
+    )
     return shipment
 
 
