@@ -209,6 +209,8 @@ class DropOffAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "shipment",
         "status",
         "rejection_reason",
+        "void_reason",
+        "hold",
         "label_link",
     ]
     # Nothing is edited here: status and shipment move only through donors.milk_services (shipping,

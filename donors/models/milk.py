@@ -132,7 +132,16 @@ class Shipment(models.Model):
 
     class Meta:
         ordering = ["-shipped_at"]
-        indexes = [models.Index(fields=["depot", "-shipped_at"], name="donors_shipment_depot_idx")]
+        indexes = [
+            models.Index(fields=["depot", "-shipped_at"], name="donors_shipment_depot_idx"),
+            # Shipments still on the way are few among all ever sent: the dashboard tile and the depot page
+            # read them through this partial index.
+            models.Index(
+                fields=["shipped_at"],
+                condition=Q(received_at__isnull=True),
+                name="donors_shipment_on_way_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(received_at__isnull=True) | Q(received_at__gte=F("shipped_at")),
