@@ -11,6 +11,7 @@ from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import QuerySet
 
 from .models import (
@@ -40,6 +41,7 @@ auditlog.register(Shipment)
 auditlog.register(Task)
 
 
+@transaction.atomic
 def update_logged(queryset: QuerySet, *, by, reason: str = "", **values) -> list:
     """Set `values` on every row of `queryset` (locked), with one audit entry per changed row.
 

@@ -194,6 +194,7 @@ class DropOffChoiceField(forms.ModelMultipleChoiceField):
         return (
             f"#{obj.pk}: {obj.donor.number_label}, {obj.containers} container(s), {obj.volume_ml:,} mL, "
             f"expressed {obj.expressed_from:%Y-%m-%d} to {obj.expressed_to:%Y-%m-%d}"
+            + (" (held for a coordinator's decision)" if obj.hold else "")
         )
 
 

@@ -664,5 +664,5 @@ def donor_finish(*, donor: Donor, by) -> None:
         context={"total_ml": total},
         by=by,
         summary="thank-you for donating",
-        on_sent=lambda: Donor.objects.filter(pk=donor_id).update(thanked_at=timezone.now()),
+        on_sent=lambda: update_logged(Donor.objects.filter(pk=donor_id), by=by, thanked_at=timezone.now()),
     )

@@ -232,7 +232,10 @@ def dropoff_correct(request, pk):
             milk_services.dropoff_correct(dropoff=dropoff, by=request.user, **correction.cleaned_data)
             done = f"Drop-off #{dropoff.pk} is corrected. The old values stay in its history."
     except ValidationError as error:
-        _apply_errors(not_used if action == "not_used" else correction, error)
+        if action == "use":
+            messages.error(request, " ".join(error.messages))
+        else:
+            _apply_errors(not_used if action == "not_used" else correction, error)
     if done:
         messages.success(request, done)
         # A decision on held milk goes back to the held list; a correction stays to show the new values.

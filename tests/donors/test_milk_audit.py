@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from donors import milk_services as ms
 from donors import transitions as t
-from donors.models import DropOff, Shipment, Task
+from donors.models import Donor, DropOff, Shipment, Task
 from tests.donors.milk_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,10 @@ def test_a_shipment_edited_in_the_admin_is_audited(client, coordinator, depot_a)
     [entry] = _entries(shipment)
     assert entry.actor == coordinator and entry.changes["tracking"] == ["", "1Z99"]
     assert DropOff.objects.count() == 0
+
+
+def test_the_thank_you_mark_after_finishing_is_audited(make_donor, coordinator):
+    donor = make_donor(Donor.Stage.APPROVED, bereaved=True)
+    t.donor_finish(donor=donor, by=coordinator)
+    entry = _entries(donor)[-1]
+    assert "thanked_at" in entry.changes and entry.actor == coordinator

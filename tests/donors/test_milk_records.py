@@ -279,6 +279,8 @@ def test_a_coordinator_releases_held_milk_or_marks_it_not_used(
     assert "No milk is held" in client.get(HELD).content.decode()
     with pytest.raises(ValidationError, match="is not held"):
         ms.dropoff_decide(dropoff=keep, by=coordinator, use=True)
+    again = client.post(_correct_url(keep), {"action": "use"})
+    assert again.status_code == 200 and f"Drop-off #{keep.pk} is not held." in again.content.decode()
 
 
 def test_the_depot_page_keeps_saying_a_freezer_is_warm_until_a_good_reading(
