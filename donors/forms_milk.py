@@ -25,7 +25,10 @@ def _whole_number(label: str, **kwargs) -> forms.IntegerField:
     # No min/max here: the service answers zero, negative and absurd numbers with a message that says why.
     return forms.IntegerField(
         label=label,
-        error_messages={"invalid": "Enter a whole number.", "required": f"Enter the {label.lower()}."},
+        error_messages={
+            "invalid": "Enter a whole number.",
+            "required": f"Enter the {label[:1].lower() + label[1:]}.",
+        },
         **kwargs,
     )
 

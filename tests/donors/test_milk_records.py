@@ -413,3 +413,51 @@ def test_the_freezer_form_picks_the_volunteers_only_depot(
     depot_b.volunteers.add(volunteer_at_a)
     assert client.get(FREEZER).context["form"].initial["depot"] is None, "two depots: they choose"
     assert client.get(f"{FREEZER}?depot={depot_b.pk}").context["form"].initial["depot"] == depot_b.pk
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"fix-volume_ml": ""}, "Enter the volume (mL)."),
+        ({"fix-volume_ml": "abc"}, "Enter a whole number."),
+        ({"fix-volume_ml": "0"}, "at least 1 mL"),
+        ({"fix-volume_ml": "99999999999999999999"}, "more than 40 litres"),
+        ({"fix-containers": "-1"}, "at least 1"),
+        ({"fix-expressed_to": "2026-02-31"}, "Enter a real date."),
+        (
+            {"fix-expressed_to": (timezone.localdate() + datetime.timedelta(days=3)).isoformat()},
+            "in the future",
+        ),
+        ({"fix-reason": "x" * 301}, "Keep the reason under 300 characters."),
+    ],
+)
+def test_bad_correction_input_gets_a_clear_message_and_saves_nothing(
+    client, approved_donor, coordinator, depot_a, overrides, message
+):
+    dropoff = _log(approved_donor, depot_a, coordinator)
+    client.force_login(coordinator)
+    data = {
+        "action": "correct",
+        "fix-containers": "2",
+        "fix-volume_ml": "300",
+        "fix-expressed_from": days_ago(6).isoformat(),
+        "fix-expressed_to": days_ago(2).isoformat(),
+        "fix-reason": "Typo",
+        **overrides,
+    }
+    response = client.post(_correct_url(dropoff), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    dropoff.refresh_from_db()
+    assert (dropoff.volume_ml, dropoff.containers) == (400, 2)
+    assert not LogEntry.objects.get_for_object(dropoff).filter(action=LogEntry.Action.UPDATE).exists()
+
+
+def test_a_volunteer_posting_to_void_a_colleagues_dropoff_is_refused_on_the_page(
+    client, approved_donor, volunteer_at_a, coordinator, depot_a
+):
+    dropoff = _log(approved_donor, depot_a, coordinator)
+    client.force_login(volunteer_at_a)
+    response = client.post(_void_url(dropoff), {"reason": "Not mine"})
+    assert response.status_code == 200
+    assert "You can void only drop-offs you logged yourself" in response.content.decode()
+    assert DropOff.objects.get().status == DropOff.Status.AT_DEPOT
