@@ -25,7 +25,19 @@ def _whole_number(label: str, **kwargs) -> forms.IntegerField:
     # No min/max here: the service answers zero, negative and absurd numbers with a message that says why.
     return forms.IntegerField(
         label=label,
-        error_messages={"invalid": "Enter a whole number.", "required": f"Enter the {label.lower()}."},
+        error_messages={
+            "invalid": "Enter a whole number.",
+            "required": f"Enter the {label[:1].lower() + label[1:]}.",
+        },
+        **kwargs,
+    )
+
+
+def _expression_date(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        error_messages={"required": f"Enter the {label.lower()}.", "invalid": "Enter a real date."},
         **kwargs,
     )
 
@@ -73,17 +85,10 @@ class DropOffForm(forms.Form):
             "max_decimal_places": "Use at most two decimal places for ounces.",
         },
     )
-    expressed_from = forms.DateField(
-        label="Earliest expression date",
-        widget=DateInput(),
-        help_text="The day the oldest milk in this drop-off was expressed.",
-        error_messages={"required": "Enter the earliest expression date.", "invalid": "Enter a real date."},
+    expressed_from = _expression_date(
+        "Earliest expression date", help_text="The day the oldest milk in this drop-off was expressed."
     )
-    expressed_to = forms.DateField(
-        label="Latest expression date",
-        widget=DateInput(),
-        error_messages={"required": "Enter the latest expression date.", "invalid": "Enter a real date."},
-    )
+    expressed_to = _expression_date("Latest expression date")
     health_declaration = forms.BooleanField(
         label="The donor says they have had no new illness or medication since screening",
         required=False,
@@ -138,7 +143,8 @@ class DropOffForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("volume_ml") is None and "volume_ml" not in self.errors:
+        typed_ml = data.get("volume_ml") is not None
+        if not typed_ml and "volume_ml" not in self.errors:
             ounces = data.get("volume_oz")
             if ounces is None:
                 if "volume_oz" not in self.errors:
@@ -149,6 +155,10 @@ class DropOffForm(forms.Form):
                 data["volume_ml"] = milk_services.ounces_to_ml(ounces)
                 if message := milk_services.volume_problem(data["volume_ml"]):
                     self.add_error("volume_oz", message)
+        volume, containers = data.get("volume_ml"), data.get("containers")
+        if volume and containers and not ({"volume_ml", "volume_oz", "containers"} & set(self.errors)):
+            if message := milk_services.volume_problem(volume, containers):
+                self.add_error("volume_ml" if typed_ml else "volume_oz", message)
         data.setdefault("channel", DropOff.Channel.DEPOT)
         return data
 
@@ -187,6 +197,7 @@ class DropOffChoiceField(forms.ModelMultipleChoiceField):
         return (
             f"#{obj.pk}: {obj.donor.number_label}, {obj.containers} container(s), {obj.volume_ml:,} mL, "
             f"expressed {obj.expressed_from:%Y-%m-%d} to {obj.expressed_to:%Y-%m-%d}"
+            + (" (held for a coordinator's decision)" if obj.hold else "")
         )
 
 
@@ -231,6 +242,34 @@ class ShipmentReceiveForm(forms.Form):
         kwargs.setdefault("initial", {"received_at": timezone.localtime().replace(second=0, microsecond=0)})
         super().__init__(*args, **kwargs)
         self.fields["notes"].widget.attrs["rows"] = 2
+
+
+def _reason(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=milk_services.REASON_MAX,
+        help_text=help_text,
+        error_messages={
+            "required": "Say why, in a few words.",
+            "max_length": f"Keep the reason under {milk_services.REASON_MAX} characters.",
+        },
+    )
+
+
+class VoidForm(forms.Form):
+    reason = _reason("Why void it?", "For example: wrong donor number, or logged twice.")
+
+
+class NotUsedForm(forms.Form):
+    reason = _reason("Why is the milk not used?", "For example: thawed, or the container leaked.")
+
+
+class CorrectionForm(forms.Form):
+    containers = _whole_number("Containers")
+    volume_ml = _whole_number("Volume (mL)")
+    expressed_from = _expression_date("Earliest expression date")
+    expressed_to = _expression_date("Latest expression date")
+    reason = _reason("Why the correction?", "Kept in the drop-off's history with the old values.")
 
 
 class RegionForm(forms.Form):

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import notify
+from .audit import update_logged
 from .models import Bloodwork, Depot, Donor, DropOff, FreezerCheck, Shipment, TimelineEvent
 from .models.milk import MAX_DROPOFF_ML, sees_all_depots
 
@@ -77,6 +78,9 @@ class DonorCard:
     approved: bool
     valid_until: datetime.date | None
     research_consent: bool
+    # Shown as a discreet marker: volunteers meet these donors in person and must not ask about the baby.
+    bereaved: bool = False
+    research_only: bool = False
 
     @property
     def bloodwork_valid(self) -> bool:
@@ -97,7 +101,17 @@ def _with_last_clear_draw(queryset: QuerySet) -> QuerySet:
 
 
 NAME_FIELDS = ("last_name", "first_name", "preferred_name")
-LOOKUP_ONLY = ("pk", "donor_number", "first_name", "last_name", "preferred_name", "stage", "research_consent")
+LOOKUP_ONLY = (
+    "pk",
+    "donor_number",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "stage",
+    "research_consent",
+    "bereaved",
+    "pathway",
+)
 LOOKUP_ORDER = ("last_name", "first_name", "pk")
 
 
@@ -156,6 +170,8 @@ def donor_lookup(*, query: str, limit: int = 8) -> list[DonorCard]:
             approved=d.stage == Donor.Stage.APPROVED,
             valid_until=d.last_clear_draw + days if d.last_clear_draw else None,
             research_consent=d.research_consent,
+            bereaved=d.bereaved,
+            research_only=d.pathway == Donor.Pathway.RESEARCH or d.stage == Donor.Stage.RESEARCH_ONLY,
         )
         for d in donors
     ]
@@ -179,13 +195,59 @@ def containers_problem(containers: int | None) -> str:
     return ""
 
 
-def volume_problem(volume_ml: int | None) -> str:
-    """What is wrong with a volume in mL, or "". No minimum beyond 1 mL: any amount is welcome."""
+def volume_problem(volume_ml: int | None, containers: int | None = None) -> str:
+    """What is wrong with a volume in mL (for that many containers), or "". No minimum beyond 1 mL."""
     if volume_ml is None or volume_ml < 1:
         return "Enter the volume: at least 1 mL. Any amount is welcome."
     if volume_ml > MAX_DROPOFF_ML:
         return f"{volume_ml:,} mL is more than 40 litres: please check the number (is it in ounces?)."
+    most = settings.MILKBANK["MAX_ML_PER_CONTAINER"]
+    if containers and containers >= 1 and volume_ml > most * containers:
+        return (
+            f"{volume_ml:,} mL in {containers} container{'s' if containers != 1 else ''} is more than "
+            f"{most:,} mL a container: please check the number (is it in ounces?) and the count."
+        )
     return ""
+
+
+def _milk_fact_errors(
+    *,
+    containers: int,
+    volume_ml: int,
+    expressed_from: datetime.date,
+    expressed_to: datetime.date,
+    received_day: datetime.date,
+    use: str,
+    hint: str = "",
+) -> dict[str, list[str]]:
+    """How much milk and when it was expressed: the facts a drop-off is logged (or corrected) with."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if message := containers_problem(containers):
+        add("containers", message)
+    if message := volume_problem(volume_ml, containers):
+        add("volume_ml", message)
+    if expressed_from > expressed_to:
+        add("expressed_from", "The earliest expression date must be on or before the latest.")
+    if expressed_to > received_day:
+        if received_day >= timezone.localdate():
+            add("expressed_to", "The latest expression date cannot be in the future.")
+        else:
+            add("expressed_to", "The latest expression date cannot be after the day the milk came in.")
+    age_days = (received_day - expressed_from).days
+    limit = settings.MILKBANK["MILK_AGE_LIMIT_DAYS"]
+    if use == DropOff.Use.RESEARCH and age_days > MAX_RESEARCH_AGE_DAYS:
+        add("expressed_from", "That date is more than three years ago: please check it.")
+    if use == DropOff.Use.CLINICAL and age_days > limit:
+        add(
+            "expressed_from",
+            f"Milk expressed on {_day(expressed_from)} is more than {limit} days old, so it cannot go to "
+            f"babies.{hint}",
+        )
+    return errors
 
 
 def _dropoff_errors(
@@ -224,21 +286,18 @@ def _dropoff_errors(
             add("channel", "Only coordinators log milk that comes straight to the bank.")
     if received_at > now + CLOCK_SKEW:
         add("received_at", "The time the milk came in cannot be in the future.")
-    # How much.
-    if message := containers_problem(containers):
-        add("containers", message)
-    if message := volume_problem(volume_ml):
-        add("volume_ml", message)
-    # When it was expressed.
-    if expressed_from > expressed_to:
-        add("expressed_from", "The earliest expression date must be on or before the latest.")
-    if expressed_to > received_day:
-        if received_day >= timezone.localdate():
-            add("expressed_to", "The latest expression date cannot be in the future.")
-        else:
-            add("expressed_to", "The latest expression date cannot be after the day the milk came in.")
-    age_days = (received_day - expressed_from).days
-    limit = settings.MILKBANK["MILK_AGE_LIMIT_DAYS"]
+    # How much, and when it was expressed.
+    hint = _research_hint(donor) if use == DropOff.Use.CLINICAL else ""
+    for field, messages in _milk_fact_errors(
+        containers=containers,
+        volume_ml=volume_ml,
+        expressed_from=expressed_from,
+        expressed_to=expressed_to,
+        received_day=received_day,
+        use=use,
+        hint=hint,
+    ).items():
+        errors.setdefault(field, []).extend(messages)
     # What it is for, and whether this donor may give it.
     if use not in DropOff.Use.values:
         add("use", "Choose whether the milk is for babies or for research.")
@@ -254,11 +313,8 @@ def _dropoff_errors(
     if use == DropOff.Use.RESEARCH:
         if not (donor.research_consent or donor.pathway == Donor.Pathway.RESEARCH):
             add("use", f"{label} has not agreed to research use, so this milk cannot be logged for research.")
-        if age_days > MAX_RESEARCH_AGE_DAYS:
-            add("expressed_from", "That date is more than three years ago: please check it.")
         return errors
     # Clinical milk: approved on the day, bloodwork still valid, younger than the age limit, declared well.
-    hint = _research_hint(donor)
     if donor.pathway != Donor.Pathway.CLINICAL or not donor.is_approved_on(received_day):
         add(
             "donor",
@@ -274,12 +330,6 @@ def _dropoff_errors(
                 f"{label}'s bloodwork{when}, so this milk cannot go to babies until new bloodwork is done. "
                 f"The coordinator ({_coordinator_phone()}) will arrange it.{hint}",
             )
-    if age_days > limit:
-        add(
-            "expressed_from",
-            f"Milk expressed on {_day(expressed_from)} is more than {limit} days old, so it cannot go to "
-            f"babies.{hint}",
-        )
     if not health_declaration:
         add(
             "health_declaration",
@@ -350,6 +400,189 @@ def dropoff_log(
     return dropoff
 
 
+# --- Corrections: void, correct, not used, hold decisions -------------------------------------------
+
+# A volunteer may void a drop-off they logged for this long; after that a coordinator corrects it.
+VOID_WINDOW = datetime.timedelta(hours=24)
+REASON_MAX = 300
+
+
+def _reason_problem(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        return f"Say why {what}."
+    if len(reason) > REASON_MAX:
+        return f"Keep the reason under {REASON_MAX} characters."
+    return ""
+
+
+def _locked_dropoff(dropoff: DropOff, by) -> DropOff:
+    """The drop-off, row-locked, if this person may see it (else DropOff.DoesNotExist: the page's 404)."""
+    return (
+        DropOff.objects.for_user(by)
+        .select_for_update(of=("self",))
+        .select_related("donor")
+        .get(pk=dropoff.pk)
+    )
+
+
+def _change(dropoff: DropOff, *, by, reason: str, summary: str, **values) -> DropOff:
+    """Change one locked drop-off: its audit entry carries the reason, and the donor's timeline says so."""
+    reason = reason.strip()
+    changed = update_logged(DropOff.objects.filter(pk=dropoff.pk), by=by, reason=reason, **values)
+    TimelineEvent.objects.create(
+        donor=dropoff.donor, by=by, kind=TimelineEvent.Kind.MILK, summary=summary, reason=reason
+    )
+    return changed[0] if changed else dropoff
+
+
+def void_refusal(dropoff: DropOff, by) -> str:
+    """Why this person may not void this drop-off, or "" when they may."""
+    if dropoff.status == DropOff.Status.VOIDED:
+        return f"Drop-off #{dropoff.pk} is already voided."
+    if can_see_all_depots(by) and by.has_perm("donors.change_dropoff"):
+        return ""
+    if dropoff.received_by_id != by.pk:
+        return "You can void only drop-offs you logged yourself. Please ask a coordinator."
+    if dropoff.created_at < timezone.now() - VOID_WINDOW:
+        return "You can void a drop-off only in the 24 hours after logging it. Please ask a coordinator."
+    if dropoff.status != DropOff.Status.AT_DEPOT:
+        return "This milk has already left the depot. Please ask a coordinator."
+    return ""
+
+
+@transaction.atomic
+def dropoff_void(*, dropoff: DropOff, by, reason: str) -> DropOff:
+    """Void a drop-off logged by mistake; its milk leaves every total. Log it again for a new label."""
+    dropoff = _locked_dropoff(dropoff, by)
+    errors = {}
+    if refusal := void_refusal(dropoff, by):
+        errors["__all__"] = [refusal]
+    if problem := _reason_problem(reason, "this drop-off is voided"):
+        errors["reason"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    return _change(
+        dropoff,
+        by=by,
+        reason=reason,
+        summary=f"Drop-off #{dropoff.pk} voided (logged by mistake)",
+        status=DropOff.Status.VOIDED,
+        void_reason=reason.strip(),
+        hold="",
+    )
+
+
+CORRECTABLE = ("containers", "volume_ml", "expressed_from", "expressed_to")
+
+
+@transaction.atomic
+def dropoff_correct(
+    *,
+    dropoff: DropOff,
+    by,
+    reason: str,
+    containers: int,
+    volume_ml: int,
+    expressed_from: datetime.date,
+    expressed_to: datetime.date,
+) -> DropOff:
+    """A coordinator corrects the amount or the dates of a drop-off. The old values stay in the history."""
+    dropoff = _locked_dropoff(dropoff, by)
+    errors = _milk_fact_errors(
+        containers=containers,
+        volume_ml=volume_ml,
+        expressed_from=expressed_from,
+        expressed_to=expressed_to,
+        received_day=timezone.localdate(dropoff.received_at),
+        use=dropoff.use,
+    )
+    if not by.has_perm("donors.change_dropoff"):
+        errors["__all__"] = ["Only coordinators correct drop-offs."]
+    elif dropoff.status == DropOff.Status.VOIDED:
+        errors["__all__"] = ["A voided drop-off cannot be corrected."]
+    if problem := _reason_problem(reason, "this drop-off is corrected"):
+        errors["reason"] = [problem]
+    new = {
+        "containers": containers,
+        "volume_ml": volume_ml,
+        "expressed_from": expressed_from,
+        "expressed_to": expressed_to,
+    }
+    changes = [(field, getattr(dropoff, field), value) for field, value in new.items()]
+    changes = [change for change in changes if change[1] != change[2]]
+    if not errors and not changes:
+        errors["__all__"] = ["Nothing changed: change a value, or go back."]
+    if errors:
+        raise ValidationError(errors)
+    said = ", ".join(
+        f"{DropOff._meta.get_field(f).verbose_name} {old} → {value}" for f, old, value in changes
+    )
+    return _change(dropoff, by=by, reason=reason, summary=f"Drop-off #{dropoff.pk} corrected: {said}", **new)
+
+
+@transaction.atomic
+def dropoff_decide(*, dropoff: DropOff, by, use: bool, reason: str = "") -> DropOff:
+    """A coordinator's decision on a drop-off: use it (ends a hold), or not used, with the reason."""
+    dropoff = _locked_dropoff(dropoff, by)
+    errors = {}
+    if not by.has_perm("donors.change_dropoff"):
+        errors["__all__"] = ["Only coordinators decide what happens to milk."]
+    elif dropoff.status in DropOff.Status.not_counted():
+        errors["__all__"] = [f"Drop-off #{dropoff.pk} is already {dropoff.get_status_display().lower()}."]
+    elif use and not dropoff.hold:
+        errors["__all__"] = [f"Drop-off #{dropoff.pk} is not held."]
+    if not use and (problem := _reason_problem(reason, "the milk is not used")):
+        errors["reason"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    if use:
+        summary = f"Drop-off #{dropoff.pk}: held milk checked and released for use"
+        return _change(dropoff, by=by, reason=reason, summary=summary, hold="")
+    return _change(
+        dropoff,
+        by=by,
+        reason=reason,
+        summary=f"Drop-off #{dropoff.pk} not used",
+        status=DropOff.Status.REJECTED,
+        rejection_reason=reason.strip(),
+        hold="",
+    )
+
+
+def _hold(queryset: QuerySet, *, by, hold: str, reason: str) -> int:
+    """Hold the open, not yet held drop-offs of a queryset for a coordinator's decision."""
+    open_ = [DropOff.Status.AT_DEPOT, DropOff.Status.IN_TRANSIT, DropOff.Status.RECEIVED]
+    return len(update_logged(queryset.filter(hold="", status__in=open_), by=by, reason=reason, hold=hold))
+
+
+# What a list or a label shows of a drop-off (never anything about the donor but their number).
+DROPOFF_ROW_FIELDS = (
+    "pk",
+    "channel",
+    "received_at",
+    "containers",
+    "volume_ml",
+    "expressed_from",
+    "expressed_to",
+    "use",
+    "donor__donor_number",
+    "depot__name",
+    "depot__city",
+)
+
+
+def held_dropoffs(*, user) -> QuerySet:
+    """The held drop-offs this person may see, newest first, for the held list (one query)."""
+    return (
+        DropOff.objects.for_user(user)
+        .held()
+        .select_related("donor", "depot")
+        .only(*DROPOFF_ROW_FIELDS, "status", "hold")
+        .order_by("-received_at", "-pk")
+    )
+
+
 # --- Freezer checks ----------------------------------------------------------------------------------
 
 
@@ -378,12 +611,32 @@ def freezer_check_record(
     check = FreezerCheck.objects.create(
         depot=depot, checked_by=by, temperature_c=temperature_c, checked_at=checked_at, notes=notes
     )
+    check.held_count = 0
     if check.over_limit:
+        # The milk in the freezer now, and any logged since the last good reading (it may have left since),
+        # waits for a coordinator: use it, or not used with a reason.
+        last_good = (
+            FreezerCheck.objects.filter(depot=depot, over_limit=False, checked_at__lt=check.checked_at)
+            .order_by("-checked_at")
+            .values_list("checked_at", flat=True)
+            .first()
+        )
+        exposed = Q(status=DropOff.Status.AT_DEPOT)
+        if last_good is not None:
+            exposed |= Q(received_at__gte=last_good)
+        check.held_count = _hold(
+            DropOff.objects.filter(exposed, depot=depot),
+            by=by,
+            hold=DropOff.Hold.FREEZER_WARM,
+            reason=f"Freezer read {check.temperature_c} °C",
+        )
         context = {
             "depot": depot,
             "check": check,
             "limit": settings.MILKBANK["FREEZER_LIMIT_C"],
             "by_name": by.get_full_name() or by.get_username(),
+            "held_count": check.held_count,
+            "recheck_minutes": settings.MILKBANK["FREEZER_RECHECK_MINUTES"],
         }
         notify.email_coordinators(name="freezer_alert", context=context)  # sent once the reading is saved
     return check
@@ -392,12 +645,6 @@ def freezer_check_record(
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     return start, start + datetime.timedelta(days=1)
-
-
-def ship_soon_cutoff(today: datetime.date | None = None) -> datetime.date:
-    """Milk expressed on or before this day reaches the age limit within SHIP_SOON_DAYS."""
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.MILKBANK["MILK_AGE_LIMIT_DAYS"] - SHIP_SOON_DAYS)
 
 
 def depots_for_work(*, user) -> QuerySet:
@@ -435,19 +682,56 @@ def depots_for_work(*, user) -> QuerySet:
                 Subquery(per_depot.annotate(ml=Sum("volume_ml")).values("ml"), output_field=IntegerField()), 0
             ),
             oldest_expressed=Subquery(waiting.order_by("expressed_from").values("expressed_from")[:1]),
+            # Read through the small partial index donors_dropoff_held_idx: held milk is rare.
+            held_count=Coalesce(
+                Subquery(
+                    DropOff.objects.filter(depot=OuterRef("pk"))
+                    .held()
+                    .order_by()
+                    .values("depot")
+                    .annotate(n=Count("*"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
         )
         .order_by("region", "name")
     )
 
 
 def depot_flags(depot: Depot) -> Depot:
-    """Add `ship_soon`, `days_left` and `freezer_overdue` to a depot from depots_for_work()."""
+    """Add `ship_soon`, `days_left`, `freezer_overdue` and the warm-freezer incident (`freezer_warm`,
+    `recheck_by`, `recheck_late`) to a depot from depots_for_work().
+
+    A warm reading stays an incident until a later reading is within the limit: the latest reading decides.
+    """
     limit = settings.MILKBANK["MILK_AGE_LIMIT_DAYS"]
     oldest = depot.oldest_expressed
     depot.days_left = None if oldest is None else limit - (timezone.localdate() - oldest).days
     depot.ship_soon = depot.days_left is not None and depot.days_left <= SHIP_SOON_DAYS
-    depot.freezer_overdue = not depot.checked_today
+    depot.freezer_warm = bool(depot.last_over_limit)
+    depot.freezer_overdue = not depot.checked_today and not depot.freezer_warm
+    depot.recheck_by = None
+    depot.recheck_late = False
+    if depot.freezer_warm:
+        minutes = settings.MILKBANK["FREEZER_RECHECK_MINUTES"]
+        depot.recheck_by = depot.last_checked_at + datetime.timedelta(minutes=minutes)
+        depot.recheck_late = timezone.now() > depot.recheck_by
     return depot
+
+
+def milk_tiles(*, user) -> dict[str, int]:
+    """The coordinator dashboard's milk tiles, in three queries: the depots (as on the depot page), the
+    shipments still on the way, and the held drop-offs (through their small partial index)."""
+    depots = [depot_flags(d) for d in depots_for_work(user=user)]
+    return {
+        "to_receive": Shipment.objects.for_user(user).filter(received_at__isnull=True).count(),
+        "freezers": sum(1 for d in depots if d.freezer_warm or d.freezer_overdue),
+        "warm": sum(1 for d in depots if d.freezer_warm),
+        "ship_soon": sum(1 for d in depots if d.ship_soon),
+        "held": DropOff.objects.for_user(user).held().count(),
+    }
 
 
 # --- Shipments ---------------------------------------------------------------------------------------
@@ -508,10 +792,13 @@ def shipment_create(
         notes=notes,
     )
     # The guard on shipment__isnull makes a concurrent second shipment of the same drop-off a no-op.
-    moved = DropOff.objects.filter(pk__in=ids, shipment__isnull=True, status=DropOff.Status.AT_DEPOT).update(
-        shipment=shipment, status=DropOff.Status.IN_TRANSIT
+    moved = update_logged(
+        DropOff.objects.filter(pk__in=ids, shipment__isnull=True, status=DropOff.Status.AT_DEPOT),
+        by=by,
+        shipment=shipment,
+        status=DropOff.Status.IN_TRANSIT,
     )
-    if moved != len(ids):
+    if len(moved) != len(ids):
         raise ValidationError({"dropoffs": "Some of these drop-offs were just shipped by someone else."})
     return shipment
 
@@ -549,7 +836,13 @@ def shipment_receive(
     if notes.strip():
         shipment.notes = f"{shipment.notes}\n{notes.strip()}".strip()
     shipment.save(update_fields=["received_at", "received_by", "condition", "notes"])
-    shipment.dropoffs.filter(status=DropOff.Status.IN_TRANSIT).update(status=DropOff.Status.RECEIVED)
+    update_logged(
+        shipment.dropoffs.filter(status=DropOff.Status.IN_TRANSIT), by=by, status=DropOff.Status.RECEIVED
+    )
+    if condition != Shipment.Condition.FROZEN_SOLID:
+        # Milk that thawed on the way, even partly, waits for a coordinator's decision like a warm freezer's.
+        what = shipment.get_condition_display().lower()
+        _hold(shipment.dropoffs.all(), by=by, hold=DropOff.Hold.THAWED, reason=f"Shipment arrived {what}")
     return shipment
 
 
@@ -557,10 +850,10 @@ def shipment_receive(
 
 
 def donor_totals(donor_ids: Iterable[int]) -> dict[int, int]:
-    """Lifetime millilitres per donor id, in one query. Milk marked "not used" is left out."""
+    """Lifetime millilitres per donor id, in one query. Milk marked "not used" or voided is left out."""
     rows = (
         DropOff.objects.filter(donor_id__in=list(donor_ids))
-        .exclude(status=DropOff.Status.REJECTED)
+        .counted()
         .values("donor_id")
         .annotate(total=Sum("volume_ml"))
         .order_by()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import links, notify
+from .audit import update_logged
 from .models import (
     AccessLink,
     BloodTest,
@@ -72,8 +73,11 @@ def _move(donor: Donor, to: str, *, by, summary: str, reason: str = "", **fields
 
 def _close_call_back(donor: Donor, *, by) -> None:
     """Whatever ends an inquiry (a call, research only, a decline, a withdrawal) ends the call-back task."""
-    Task.objects.filter(donor=donor, kind=Task.Kind.CALL_BACK, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=by
+    update_logged(
+        Task.objects.filter(donor=donor, kind=Task.Kind.CALL_BACK, done_at__isnull=True),
+        by=by,
+        done_at=timezone.now(),
+        done_by=by,
     )
 
 
@@ -274,8 +278,11 @@ def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, not
     questionnaire.reviewed_at = timezone.now()
     questionnaire.review_note = note
     questionnaire.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    Task.objects.filter(donor=donor, kind=Task.Kind.REVIEW_FLAGS, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=by
+    update_logged(
+        Task.objects.filter(donor=donor, kind=Task.Kind.REVIEW_FLAGS, done_at__isnull=True),
+        by=by,
+        done_at=timezone.now(),
+        done_by=by,
     )
     if decision == Questionnaire.Status.ACCEPTED:
         _move(donor, Stage.QUESTIONNAIRE_ACCEPTED, by=by, summary="Questionnaire accepted")
@@ -657,5 +664,5 @@ def donor_finish(*, donor: Donor, by) -> None:
         context={"total_ml": total},
         by=by,
         summary="thank-you for donating",
-        on_sent=lambda: Donor.objects.filter(pk=donor_id).update(thanked_at=timezone.now()),
+        on_sent=lambda: update_logged(Donor.objects.filter(pk=donor_id), by=by, thanked_at=timezone.now()),
     )

@@ -70,6 +70,9 @@ URLS = {
     "donors:dropoff_labels": ("dropoff_ids", staff({"coordinator", "volunteer"})),
     "donors:dropoff_label": ("dropoff", staff({"coordinator", "volunteer"})),
     "donors:milk_report": (None, staff({"coordinator", "volunteer"})),
+    "donors:dropoff_void": ("dropoff", staff({"coordinator", "volunteer"})),
+    "donors:dropoff_correct": ("dropoff", staff({"coordinator"})),
+    "donors:dropoffs_held": (None, staff({"coordinator"})),
     "donors:shipment_receive": ("shipment", staff({"coordinator"})),
     "donors:dropoff_export": (None, staff({"coordinator"})),
     # Data rights.

@@ -29,6 +29,7 @@ from milkbank.pagination import WorkListPaginator
 
 from .. import forms_staff as f
 from .. import transitions as t
+from ..milk_services import milk_tiles
 from ..models import (
     Bloodwork,
     Donor,
@@ -691,6 +692,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         tasks = list(
             Task.objects.filter(done_at__isnull=True).select_related("donor").order_by("due_on", "id")[:25]
         )
+        milk = milk_tiles(user=request.user) if request.user.has_perm("donors.view_dropoff") else None
         return TemplateResponse(
             request,
             "admin/donors/donor/dashboard.html",
@@ -701,6 +703,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                 "stages": stages,
                 "overdue_total": sum(s["overdue"] for s in stages),
                 "tasks": tasks,
+                "milk": milk,
                 "today": timezone.localdate(),
                 "reminder_days": days,
                 "as_of": as_of,

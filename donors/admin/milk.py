@@ -204,10 +204,13 @@ class DropOffAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "shipment",
         "status",
         "rejection_reason",
+        "void_reason",
+        "hold",
         "label_link",
     ]
-    # Coordinators may change only the outcome (status and why not used); the milk's facts stay as logged.
-    readonly_fields = [f for f in fields if f not in ("status", "rejection_reason")]
+    # Nothing is edited here: status and shipment move only through donors.milk_services (shipping,
+    # receiving, voiding, corrections, hold decisions), which enforce the rules and write the history.
+    readonly_fields = fields
     actions = ["print_labels"]
     add_view = _add_redirect("donors:dropoff_new")
 

@@ -132,7 +132,16 @@ class Shipment(models.Model):
 
     class Meta:
         ordering = ["-shipped_at"]
-        indexes = [models.Index(fields=["depot", "-shipped_at"], name="donors_shipment_depot_idx")]
+        indexes = [
+            models.Index(fields=["depot", "-shipped_at"], name="donors_shipment_depot_idx"),
+            # Shipments still on the way are few among all ever sent: the dashboard tile and the depot page
+            # read them through this partial index.
+            models.Index(
+                fields=["shipped_at"],
+                condition=Q(received_at__isnull=True),
+                name="donors_shipment_on_way_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(received_at__isnull=True) | Q(received_at__gte=F("shipped_at")),
@@ -160,6 +169,14 @@ class DropOffQuerySet(DepotScopedQuerySet):
     def waiting_to_ship(self):
         return self.filter(status=DropOff.Status.AT_DEPOT, channel=DropOff.Channel.DEPOT)
 
+    def counted(self):
+        """Milk that counts in totals: not marked "not used", not voided as a mistake."""
+        return self.exclude(status__in=DropOff.Status.not_counted())
+
+    def held(self):
+        """Milk held after a warm freezer or a thawed shipment, waiting for a coordinator's decision."""
+        return self.exclude(hold="")
+
 
 class DropOff(models.Model):
     class Channel(models.TextChoices):
@@ -176,6 +193,15 @@ class DropOff(models.Model):
         IN_TRANSIT = "in_transit", "On the way to the bank"
         RECEIVED = "received", "Received at the bank"
         REJECTED = "rejected", "Not used"
+        VOIDED = "voided", "Voided (logged by mistake)"
+
+        @classmethod
+        def not_counted(cls) -> list[str]:
+            return [cls.REJECTED, cls.VOIDED]
+
+    class Hold(models.TextChoices):
+        FREEZER_WARM = "freezer_warm", "Held: the depot freezer read too warm"
+        THAWED = "thawed", "Held: the shipment arrived thawed or partly thawed"
 
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="dropoffs")
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.DEPOT)
@@ -194,6 +220,14 @@ class DropOff(models.Model):
     use = models.CharField(max_length=10, choices=Use, default=Use.CLINICAL)
     status = models.CharField(max_length=12, choices=Status, default=Status.AT_DEPOT)
     rejection_reason = models.CharField(max_length=300, blank=True, default="")
+    void_reason = models.CharField("why it was voided", max_length=300, blank=True, default="")
+    hold = models.CharField(
+        max_length=20,
+        choices=Hold,
+        blank=True,
+        default="",
+        help_text="Held milk waits for a coordinator to decide: use it, or not used with a reason.",
+    )
     shipment = models.ForeignKey(
         Shipment, null=True, blank=True, on_delete=models.SET_NULL, related_name="dropoffs"
     )  # one FK: a drop-off can be in one shipment at most, by construction
@@ -210,6 +244,11 @@ class DropOff(models.Model):
             models.Index(fields=["donor", "-received_at"], name="donors_dropoff_donor_idx"),
             models.Index(fields=["depot", "status", "expressed_from"], name="donors_dropoff_depot_idx"),
             models.Index(fields=["status", "-received_at"], name="donors_dropoff_status_idx"),
+            # Held milk is a handful of rows among a million: the depot page, the dashboard tile and the
+            # held list read it through this small partial index.
+            models.Index(
+                fields=["depot", "-received_at"], condition=~Q(hold=""), name="donors_dropoff_held_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -236,6 +275,16 @@ class DropOff(models.Model):
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="donors_dropoff_rejected_has_reason",
                 violation_error_message="Say why the milk is not used.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="voided") | ~Q(void_reason=""),
+                name="donors_dropoff_voided_has_reason",
+                violation_error_message="Say why the drop-off is voided.",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold="") | Q(status__in=["at_depot", "in_transit", "received"]),
+                name="donors_dropoff_hold_is_open",
+                violation_error_message="Milk not used or voided is no longer held.",
             ),
             models.CheckConstraint(
                 condition=~Q(use="clinical") | Q(health_declaration=True),

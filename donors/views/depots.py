@@ -24,13 +24,16 @@ from milkbank.access import staff_permission
 
 from .. import milk_services
 from ..forms_milk import (
+    CorrectionForm,
     DonorSearchForm,
     DropOffForm,
     FreezerCheckForm,
+    NotUsedForm,
     RegionForm,
     ReportForm,
     ShipmentForm,
     ShipmentReceiveForm,
+    VoidForm,
 )
 from ..models import Depot, DropOff, FreezerCheck, Shipment
 
@@ -79,14 +82,23 @@ def work(request):
     context = {
         "depots": depots,
         "overdue": [d for d in depots if d.freezer_overdue],
+        "warm": [d for d in depots if d.freezer_warm],
+        "held_total": sum(d.held_count for d in depots),
         "ship_soon": [d for d in depots if d.ship_soon],
         "on_the_way": on_the_way,
         "can_receive": request.user.has_perm("donors.change_shipment"),
         "can_export": milk_services.can_see_all_depots(request.user),
         "limit_c": settings.MILKBANK["FREEZER_LIMIT_C"],
         "ship_soon_days": milk_services.SHIP_SOON_DAYS,
+        "recheck_minutes": settings.MILKBANK["FREEZER_RECHECK_MINUTES"],
     }
     return render(request, "donors/milk/work.html", context)
+
+
+def _only_depot(user) -> int | None:
+    """The depot a form starts on: the person's only open depot, if they help at just one."""
+    depots = list(Depot.objects.for_user(user).filter(active=True).values_list("pk", flat=True)[:2])
+    return depots[0] if len(depots) == 1 else None
 
 
 @staff_permission("donors.add_dropoff")
@@ -127,10 +139,7 @@ def dropoff_new(request):
                 return redirect(f"{reverse('donors:dropoff_new')}?saved={dropoff.pk}")
         chosen = None
     else:
-        initial = {}
-        depots = list(Depot.objects.for_user(user).filter(active=True).values_list("pk", flat=True)[:2])
-        if len(depots) == 1:
-            initial["depot"] = depots[0]
+        initial = {"depot": _only_depot(user)}
         number = milk_services.parse_donor_number(request.GET.get("donor", ""))
         chosen = None
         if number is not None:
@@ -138,13 +147,111 @@ def dropoff_new(request):
             chosen = found[0] if found else None
             if chosen:
                 initial["donor"] = chosen.number_label
+                if chosen.research_only:
+                    initial["use"] = DropOff.Use.RESEARCH
         form = DropOffForm(initial=initial, user=user)
     saved = None
     saved_id = request.GET.get("saved", "")
     if saved_id.isdigit():
         saved = DropOff.objects.for_user(user).filter(pk=int(saved_id)).only("pk").first()
-    context = {"form": form, "search": search, "cards": cards, "chosen": chosen, "saved": saved}
+    # What this person logged in the last day and may still void: a few rows through the recent index.
+    recent = (
+        DropOff.objects.filter(
+            received_by=user,
+            status=DropOff.Status.AT_DEPOT,
+            created_at__gte=timezone.now() - milk_services.VOID_WINDOW,
+        )
+        .select_related("donor", "depot")
+        .only("pk", "received_at", "volume_ml", "containers", "donor__donor_number", "depot__name")
+        .order_by("-received_at", "-pk")[:10]
+    )
+    context = {
+        "form": form,
+        "search": search,
+        "cards": cards,
+        "chosen": chosen,
+        "saved": saved,
+        "recent": recent,
+    }
     return render(request, "donors/milk/dropoff_form.html", context)
+
+
+def _dropoff_for_staff(request, pk):
+    """A drop-off of the person's depots (404 outside them), with what its pages show."""
+    return get_object_or_404(
+        DropOff.objects.for_user(request.user).select_related("donor", "depot", "received_by", "shipment"),
+        pk=pk,
+    )
+
+
+@staff_permission("donors.add_dropoff")
+@require_http_methods(["GET", "HEAD", "POST"])
+def dropoff_void(request, pk):
+    """Void a drop-off logged by mistake (a volunteer: their own, within 24 hours), then log it again."""
+    dropoff = _dropoff_for_staff(request, pk)
+    refusal = milk_services.void_refusal(dropoff, request.user)
+    form = VoidForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            milk_services.dropoff_void(dropoff=dropoff, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Drop-off #{dropoff.pk} is voided and left out of every total. Log the milk again below: "
+                "it gets a new label.",
+            )
+            number = dropoff.donor.number_label
+            return redirect(
+                f"{reverse('donors:dropoff_new')}?donor={number}" if number else "donors:dropoff_new"
+            )
+    context = {"dropoff": dropoff, "form": form, "refusal": refusal}
+    return render(request, "donors/milk/dropoff_void.html", context)
+
+
+@staff_permission("donors.change_dropoff")
+@require_http_methods(["GET", "HEAD", "POST"])
+def dropoff_correct(request, pk):
+    """A coordinator's page for one drop-off: decide on held milk, mark it not used, or correct it."""
+    dropoff = _dropoff_for_staff(request, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    facts = {field: getattr(dropoff, field) for field in milk_services.CORRECTABLE}
+    correction = CorrectionForm(request.POST if action == "correct" else None, initial=facts, prefix="fix")
+    not_used = NotUsedForm(request.POST if action == "not_used" else None, prefix="not-used")
+    done = None
+    try:
+        if action == "use":
+            milk_services.dropoff_decide(dropoff=dropoff, by=request.user, use=True)
+            done = f"Drop-off #{dropoff.pk} is released for use."
+        elif action == "not_used" and not_used.is_valid():
+            reason = not_used.cleaned_data["reason"]
+            milk_services.dropoff_decide(dropoff=dropoff, by=request.user, use=False, reason=reason)
+            done = f"Drop-off #{dropoff.pk} is marked not used."
+        elif action == "correct" and correction.is_valid():
+            milk_services.dropoff_correct(dropoff=dropoff, by=request.user, **correction.cleaned_data)
+            done = f"Drop-off #{dropoff.pk} is corrected. The old values stay in its history."
+    except ValidationError as error:
+        if action == "use":
+            messages.error(request, " ".join(error.messages))
+        else:
+            _apply_errors(not_used if action == "not_used" else correction, error)
+    if done:
+        messages.success(request, done)
+        # A decision on held milk goes back to the held list; a correction stays to show the new values.
+        if dropoff.hold:
+            return redirect("donors:dropoffs_held")
+        return redirect("donors:dropoff_correct", dropoff.pk)
+    context = {"dropoff": dropoff, "correction": correction, "not_used": not_used}
+    return render(request, "donors/milk/dropoff_correct.html", context)
+
+
+@staff_permission("donors.change_dropoff")
+@require_safe
+def dropoffs_held(request):
+    """Milk held after a warm freezer or a thawed shipment, waiting for a coordinator. Fixed queries."""
+    held = list(milk_services.held_dropoffs(user=request.user)[:200])
+    return render(request, "donors/milk/held.html", {"held": held})
 
 
 @staff_permission("donors.add_freezercheck")
@@ -165,20 +272,22 @@ def freezer_check_new(request):
             else:
                 limit = settings.MILKBANK["FREEZER_LIMIT_C"]
                 if check.over_limit:
+                    minutes = settings.MILKBANK["FREEZER_RECHECK_MINUTES"]
+                    held = check.held_count
                     messages.warning(
                         request,
                         f"Saved, and flagged: {check.temperature_c} °C is warmer than the {limit:g} °C "
                         "limit. The coordinators have been emailed. Keep the freezer closed, check the "
-                        "door seal and the plug, and call the coordinator if it does not cool down.",
+                        "door seal and the plug, and check it again within "
+                        f"{minutes} minutes. {held} drop-off{'s are' if held != 1 else ' is'} held until "
+                        "a coordinator decides; call the coordinator if it does not cool down.",
                     )
                 else:
                     messages.success(request, f"Saved: {check.temperature_c} °C at {data['depot'].name}.")
                 return redirect("donors:depot_work")
     else:
-        initial = {}
         depot_id = request.GET.get("depot", "")
-        if depot_id.isdigit():
-            initial["depot"] = int(depot_id)
+        initial = {"depot": int(depot_id) if depot_id.isdigit() else _only_depot(user)}
         form = FreezerCheckForm(initial=initial, user=user)
     recent = (
         FreezerCheck.objects.filter(depot__in=Depot.objects.for_user(user))
@@ -312,19 +421,7 @@ def _label_queryset(user):
     return (
         DropOff.objects.for_user(user)
         .select_related("donor", "depot")
-        .only(
-            "pk",
-            "channel",
-            "received_at",
-            "containers",
-            "volume_ml",
-            "expressed_from",
-            "expressed_to",
-            "use",
-            "donor__donor_number",
-            "depot__name",
-            "depot__city",
-        )
+        .only(*milk_services.DROPOFF_ROW_FIELDS)
     )
 
 

@@ -90,16 +90,23 @@ def test_a_volunteer_can_view_but_not_change_a_dropoff(client, volunteer_at_a, r
     assert response.status_code == 403
 
 
-def test_a_coordinator_marks_milk_not_used_only_with_a_reason(client, coordinator, records):
+def test_the_admin_refuses_to_edit_a_dropoffs_status_or_shipment(client, coordinator, records):
+    """A received drop-off set back to "At the depot" would show phantom milk and block the next shipment:
+    status and shipment change only through the milk services, never on the admin form."""
     client.force_login(coordinator)
     dropoff = records["a"]["dropoff"]
+    DropOff.objects.filter(pk=dropoff.pk).update(status=DropOff.Status.RECEIVED)
     url = _change_url(dropoff)
-    response = client.post(url, {"status": "rejected", "rejection_reason": ""})
-    assert response.status_code == 200 and "Say why the milk is not used" in response.content.decode()
-    response = client.post(url, {"status": "rejected", "rejection_reason": "<b>Thawed</b> on arrival"})
-    assert response.status_code == 302
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "Received at the bank" in html
+    assert 'name="status"' not in html and 'name="shipment"' not in html
+    assert 'name="rejection_reason"' not in html
+    client.post(url, {"status": "at_depot", "shipment": "", "rejection_reason": "x", "volume_ml": "1"})
     dropoff.refresh_from_db()
-    assert dropoff.status == "rejected" and dropoff.use == "clinical", "the use cannot be edited here"
+    assert dropoff.status == DropOff.Status.RECEIVED
+    assert dropoff.shipment == records["a"]["shipment"]
+    assert dropoff.volume_ml == 300 and dropoff.rejection_reason == ""
 
 
 def test_add_buttons_lead_to_the_pages_that_apply_the_rules(client, volunteer_at_a, coordinator, records):

@@ -162,7 +162,10 @@ def test_the_lookup_shows_only_what_a_volunteer_may_know(approved_donor, unappro
         "approved",
         "valid_until",
         "research_consent",
+        "bereaved",
+        "research_only",
     }
+    assert not card.bereaved and not card.research_only
     by_name = ms.donor_lookup(query="ada")
     assert [c.pk for c in by_name] == [approved_donor.pk], "donors without a number are never found"
     [deferred] = ms.donor_lookup(query="hopper")

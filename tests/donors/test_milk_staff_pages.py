@@ -118,6 +118,11 @@ def test_ounces_are_converted_when_millilitres_are_empty(client, volunteer_at_a,
         ({"volume_ml": "-100"}, "at least 1 mL"),
         ({"volume_ml": "99999999999999999999"}, "more than 40 litres"),
         ({"volume_ml": "12.5"}, "Enter a whole number"),
+        (
+            {"volume_ml": "40000", "containers": "2"},
+            "40,000 mL in 2 containers is more than 500 mL a container",
+        ),
+        ({"volume_ml": "", "volume_oz": "100", "containers": "1"}, "2,957 mL in 1 container is more than"),
         ({"volume_ml": "", "volume_oz": "-4"}, "more than 0 ounces"),
         ({"volume_ml": "", "volume_oz": "1e400"}, "far too many ounces"),
         ({"expressed_from": ""}, "Enter the earliest expression date"),
@@ -173,10 +178,11 @@ def test_a_coordinator_logs_milk_brought_to_the_bank(client, coordinator, approv
 def test_the_lookup_shows_approval_and_bloodwork_but_no_health_or_contact_details(
     client, volunteer_at_a, approved_donor, django_assert_num_queries
 ):
-    """One query for the donors whatever their number. The 7: session, user, two permission reads, the
-    search, the volunteer's only depot (to choose it for them), the depot choices."""
+    """One query for the donors whatever their number. The 8: session, user, two permission reads, the
+    search, the volunteer's only depot (to choose it for them), the depot choices, and what they logged in
+    the last 24 hours (to void a mistake)."""
     client.force_login(volunteer_at_a)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.post(NEW, {"q": "lovelace", "find": "1"})  # POST: a name never goes in a URL
     html = response.content.decode()
     assert approved_donor.number_label in html and "Ada Lovelace" in html

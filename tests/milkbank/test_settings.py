@@ -62,6 +62,8 @@ def test_debug_is_off_unless_asked_for():
         ("MILKBANK_BLOODWORK_VALID_DAYS", "0", "MILKBANK_BLOODWORK_VALID_DAYS must be between 1 and 3650"),
         ("MILKBANK_MILK_AGE_LIMIT_DAYS", "-5", "MILKBANK_MILK_AGE_LIMIT_DAYS must be between"),
         ("MILKBANK_FREEZER_LIMIT_C", "cold", "MILKBANK_FREEZER_LIMIT_C must be a number"),
+        ("MILKBANK_MAX_ML_PER_CONTAINER", "0", "MILKBANK_MAX_ML_PER_CONTAINER must be between 10 and 10000"),
+        ("MILKBANK_FREEZER_RECHECK_MINUTES", "soon", "RECHECK_MINUTES must be a whole number"),
         ("MILKBANK_WAIVE_INFANT_RELEASE_WHEN_BEREAVED", "sure", "must be true or false"),
     ],
 )
@@ -85,6 +87,8 @@ def test_defaults_are_sqlite_with_wal_and_immediate_transactions_and_console_mai
     assert s["bank"]["BLOODWORK_VALID_DAYS"] == 180
     assert s["bank"]["MILK_AGE_LIMIT_DAYS"] == 180
     assert s["bank"]["FREEZER_LIMIT_C"] == -20.0
+    assert s["bank"]["MAX_ML_PER_CONTAINER"] == 500
+    assert s["bank"]["FREEZER_RECHECK_MINUTES"] == 60
 
 
 def test_it_reads_postgres_and_the_banks_own_settings_from_the_environment():
