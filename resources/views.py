@@ -43,13 +43,17 @@ def _directory(request, name: str, *, title: str, meta_description: str, empty: 
     entries = directory["entries"]
     areas = sorted({area for entry in entries for area in entry["areas"]})
     form = DirectoryFilterForm(request.GET or None, areas=areas)
-    if form.is_bound and form.is_valid():
+    filtered = form.is_bound and form.is_valid()
+    matched = True
+    if filtered:
         region, area = form.cleaned_data["region"], form.cleaned_data["area"]
-        entries = [
-            entry
-            for entry in entries
-            if (not region or entry["region"] == region) and (not area or area in entry["areas"])
-        ]
+
+        def matches(entry):
+            return (not region or entry["region"] == region) and (not area or area in entry["areas"])
+
+        matched = any(matches(entry) for entry in entries)
+        # Crisis lines that answer anywhere, at any hour, stay on the list whatever place is chosen.
+        entries = [entry for entry in entries if entry["always_listed"] or matches(entry)]
     groups = [
         {"label": label, "value": value, "entries": [e for e in entries if e["region"] == value]}
         for value, label in ListEntry.Region.choices
@@ -64,6 +68,9 @@ def _directory(request, name: str, *, title: str, meta_description: str, empty: 
             "form": form,
             "groups": [group for group in groups if group["entries"]],
             "empty": empty,
+            "matched": matched,
+            "kept_anyway": filtered and any(entry["always_listed"] for entry in entries),
+            "updated_at": directory["updated_at"],
             "trail": content.section_trail(section),
         },
     )
