@@ -8,10 +8,10 @@ class ResourcesConfig(AppConfig):
 
     def ready(self):
         from . import content
-        from .models import GriefResource, MilkBank, Page
+        from .models import GriefResource, KeepsakeMaker, MilkBank, Page
 
         # Any change to public content starts a new cache generation (see resources.content).
-        for model in (Page, GriefResource, MilkBank):
+        for model in (Page, GriefResource, MilkBank, KeepsakeMaker):
             post_save.connect(
                 content.invalidate, sender=model, dispatch_uid=f"resources.invalidate.save.{model}"
             )

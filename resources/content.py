@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from .hours import current_status
-from .models import SECTION_HUBS, GriefResource, ListEntry, MilkBank, Page
+from .models import KEEPSAKE_SLUG, SECTION_HUBS, GriefResource, KeepsakeMaker, ListEntry, MilkBank, Page
 from .rendering import render_markdown
 
 GENERATION_KEY = "resources:content-generation"
@@ -144,7 +144,12 @@ def page(slug: str) -> dict | None:
         if found is None:
             return None
         siblings = list(Page.objects.for_index().filter(section=found.section))
-        return _page_bundle(found, siblings)
+        bundle = _page_bundle(found, siblings)
+        if slug == KEEPSAKE_SLUG:
+            bundle["makers"] = list(
+                KeepsakeMaker.objects.filter(published=True).values("name", "description", "website", "area")
+            )
+        return bundle
 
     return _cached(f"page:{slug}", build)
 

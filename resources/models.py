@@ -33,8 +33,11 @@ SECTION_HUBS = {
     "professionals": "for-professionals",
 }
 
+# The page the keepsake makers are listed on.
+KEEPSAKE_SLUG = "memorializing-milk"
+
 # Slugs the navigation, handout and plan link to: editors may change their words, not their address.
-KEY_SLUGS = frozenset({*SECTION_HUBS.values(), "suppressing-your-supply", *LIST_INTRO_SLUGS})
+KEY_SLUGS = frozenset({*SECTION_HUBS.values(), "suppressing-your-supply", KEEPSAKE_SLUG, *LIST_INTRO_SLUGS})
 
 
 # Donors' private links (questionnaire, status) carry their token in the path; feedback keeps only the prefix.
@@ -174,6 +177,36 @@ class MilkBank(ListEntry):
 
     def get_absolute_url(self):
         return reverse("resources:milk_banks")
+
+
+class KeepsakeMaker(models.Model):
+    """A maker of keepsakes from milk, listed on the memorializing page. Edited by content editors."""
+
+    name = models.CharField(max_length=150)
+    description = models.TextField(
+        max_length=400, blank=True, default="", help_text="One or two plain sentences; no Markdown."
+    )
+    website = models.URLField(blank=True, default="")
+    area = models.CharField(
+        "ships to",
+        max_length=150,
+        blank=True,
+        default="",
+        help_text="Where they send keepsakes, e.g. “Canada, United States”.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="last updated")
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "keepsake maker"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:page", args=[KEEPSAKE_SLUG])
 
 
 class Feedback(models.Model):

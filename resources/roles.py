@@ -5,6 +5,7 @@ ROLE_PERMISSIONS = {
         "resources.page": CRUD,
         "resources.griefresource": CRUD,
         "resources.milkbank": CRUD,
+        "resources.keepsakemaker": CRUD,
         # Feedback comes from visitors: editors read it, mark it reviewed and may delete it, never write it.
         "resources.feedback": ["view", "change", "delete"],
     },

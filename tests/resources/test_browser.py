@@ -82,7 +82,7 @@ def test_a_parent_makes_a_pumping_plan(page):
     table = page.get_by_role("table", name="Day-by-day schedule")
     expect(table).to_be_visible()
     expect(table.locator("tbody tr")).to_have_count(4 * 2 + 1)
-    expect(table).to_contain_text("None. You are done.")
+    expect(table).to_contain_text("None from today.")
     expect(page.get_by_role("button", name="Print my plan")).to_be_visible()  # shown by site.js
 
     page.get_by_label("Times you express each day now").fill("20")
