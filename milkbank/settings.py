@@ -310,6 +310,8 @@ MILKBANK = {
     "COORDINATOR_PHONE": env.str("MILKBANK_COORDINATOR_PHONE", default="555-0100"),
     "COORDINATOR_EMAIL": env.str("MILKBANK_COORDINATOR_EMAIL", default="coordinators@example.org"),
     "SUPPORT_HOURS": env.str("MILKBANK_SUPPORT_HOURS", default="Monday to Friday, 8 am to 4:30 pm"),
+    # Working days within which a coordinator calls back a new inquiry (the thanks page says so).
+    "CALLBACK_WORKING_DAYS": _bounded_int("MILKBANK_CALLBACK_WORKING_DAYS", 3, 1, 30),
     # The same hours, for telling visitors whether the line is open now (in TIME_ZONE).
     "SUPPORT_SCHEDULE": _schedule("MILKBANK_SUPPORT_SCHEDULE", "mon-fri 08:00-16:30"),
     # Lines that answer at every hour, shown whenever the coordinators' line is closed.
