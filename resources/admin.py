@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.text import Truncator
 
-from .models import KEY_SLUGS, Feedback, GriefResource, KeepsakeMaker, MilkBank, Page
+from .models import KEY_SLUGS, Feedback, GriefResource, KeepsakeMaker, MilkBank, Page, SearchSynonym
 
 
 @admin.register(Page)
@@ -59,6 +59,13 @@ class KeepsakeMakerAdmin(admin.ModelAdmin):
     readonly_fields = ["updated_at"]
     fields = ["name", "description", "website", "area", "order", "published", "updated_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "means"]
+    search_fields = ["phrase", "means"]
+    fields = ["phrase", "means"]
 
 
 @admin.register(Feedback)

@@ -21,7 +21,16 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from .hours import current_status
-from .models import KEEPSAKE_SLUG, SECTION_HUBS, GriefResource, KeepsakeMaker, ListEntry, MilkBank, Page
+from .models import (
+    KEEPSAKE_SLUG,
+    SECTION_HUBS,
+    GriefResource,
+    KeepsakeMaker,
+    ListEntry,
+    MilkBank,
+    Page,
+    SearchSynonym,
+)
 from .rendering import render_markdown
 
 GENERATION_KEY = "resources:content-generation"
@@ -193,3 +202,8 @@ def directory(name: str) -> dict:
         }
 
     return _cached(f"directory:{name}", build)
+
+
+def search_synonyms() -> list[tuple[str, str]]:
+    """Editors' synonyms as (phrase, means) pairs, for resources.search."""
+    return _cached("synonyms", lambda: list(SearchSynonym.objects.values_list("phrase", "means")))

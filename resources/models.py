@@ -209,6 +209,64 @@ class KeepsakeMaker(models.Model):
         return reverse("resources:page", args=[KEEPSAKE_SLUG])
 
 
+class SearchSynonym(models.Model):
+    """Words parents use, and the words our pages use for the same thing. Search looks for either."""
+
+    phrase = models.CharField(
+        max_length=80,
+        unique=True,
+        help_text="What someone might type, e.g. “dry up” or “stop my milk”. Lowercase; one or more words.",
+    )
+    means = models.CharField(
+        max_length=200,
+        help_text="Words our pages use for it, separated by spaces, e.g. “suppressing supply”.",
+    )
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = "search synonym"
+
+    def __str__(self):
+        return f"{self.phrase} → {self.means}"
+
+    def save(self, *args, **kwargs):
+        self.phrase = " ".join(self.phrase.lower().split())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('resources:search')}?q={self.phrase}"
+
+
+class SearchDocument(models.Model):
+    """One searchable public page or list entry, copied from its source by `resources.search.rebuild_index`.
+
+    Pages, tools, list entries and other apps' public pages (depots, Forever Butterflies) all land here, so
+    one ranked query searches them together. Never edited by hand.
+    """
+
+    source = models.CharField(max_length=30)
+    key = models.CharField(max_length=100)
+    url = models.CharField(max_length=300)
+    kind = models.CharField(max_length=60, help_text="Shown with the result, e.g. “Grief resource”.")
+    title = models.CharField(max_length=200)
+    keywords = models.CharField(max_length=300, blank=True, default="")
+    summary = models.CharField(max_length=400, blank=True, default="")
+    body = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "key"], name="resources_searchdocument_unique_source_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url
+
+
 class Feedback(models.Model):
     """A visitor's answer to “Was this helpful?” or an error report. Holds no personal data by design."""
 

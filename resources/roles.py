@@ -6,6 +6,7 @@ ROLE_PERMISSIONS = {
         "resources.griefresource": CRUD,
         "resources.milkbank": CRUD,
         "resources.keepsakemaker": CRUD,
+        "resources.searchsynonym": CRUD,
         # Feedback comes from visitors: editors read it, mark it reviewed and may delete it, never write it.
         "resources.feedback": ["view", "change", "delete"],
     },

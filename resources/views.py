@@ -13,7 +13,7 @@ from . import content
 from .forms import DirectoryFilterForm, FeedbackForm, PlanForm, SearchForm
 from .models import ListEntry, Page
 from .plan import build_plan
-from .search import search_pages
+from .search import search as search_everything
 
 # Flood limits for feedback: per visitor, and for everyone together as a backstop against many addresses.
 FEEDBACK_RATE_PER_VISITOR = "10/h"
@@ -134,7 +134,7 @@ def search(request):
     query, results = "", []
     if form.is_valid():
         query = form.cleaned_data["q"]
-        results = list(search_pages(Page.objects.published(), query))
+        results = search_everything(query, content.search_synonyms())
     return render(request, "resources/search.html", {"form": form, "query": query, "results": results})
 
 

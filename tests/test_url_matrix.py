@@ -133,6 +133,8 @@ ADMIN_VIEWERS = {
     "resources.page": {"editor"},
     "resources.griefresource": {"editor"},
     "resources.milkbank": {"editor"},
+    "resources.keepsakemaker": {"editor"},
+    "resources.searchsynonym": {"editor"},
     "resources.feedback": {"editor"},
 }
 STANDARD_ADMIN = re.compile(

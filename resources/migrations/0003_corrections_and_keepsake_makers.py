@@ -1,4 +1,5 @@
-"""Corrections to the starter pages (issue 15), and an editor-managed list of keepsake makers.
+"""Corrections to the starter pages (issue 15), editor-managed keepsake makers and search synonyms, and the
+search index (filled after every migrate by resources.search.rebuild_index).
 
 Each starter page is updated only while its text is still exactly what 0002 wrote: a page an editor has
 changed keeps the editor's words (the admin shows the same corrections to make by hand, if wanted).
@@ -28,6 +29,13 @@ CORRECTIONS = {
         ],
     },
     "suppressing-your-supply": {
+        "summary": [
+            (
+                "Gentle ways to let your milk dry up while staying as comfortable as you can.",
+                "Gentle ways to let your milk dry up while staying as comfortable as you can, and to avoid "
+                "engorgement and mastitis.",
+            ),
+        ],
         "body": [
             (
                 "- **Take mild pain relief** if you need it. A pharmacist or your provider can tell you what suits you.",
@@ -103,6 +111,30 @@ KEEPSAKE_MAKERS = [
 ]
 
 
+# Parents' words -> the words our pages use. Editors add more in the admin (Search synonyms).
+SYNONYMS = {
+    "dry up": "suppressing supply",
+    "stop my milk": "suppressing supply",
+    "stop milk": "suppressing supply",
+    "milk stop": "suppressing supply",
+    "get rid of milk": "suppressing supply",
+    "stop pumping": "pumping-reduction plan",
+    "wean": "pumping-reduction suppressing",
+    "breast infection": "mastitis",
+    "hard breasts": "engorgement",
+    "milk came in": "colostrum lactation",
+    "milk coming in": "colostrum lactation",
+    "stillbirth": "loss",
+    "stillborn": "loss",
+    "miscarriage": "loss",
+    "drop off": "depot",
+    "dropoff": "depot",
+    "memorial": "butterflies quilt keepsake",
+    "hotline": "crisis",
+    "suicide": "crisis",
+}
+
+
 def _texts():
     """(slug, field, starter text, corrected text) for every correction."""
     starter = {page["slug"]: page for page in STARTER.PAGES}
@@ -121,6 +153,9 @@ def correct(apps, schema_editor):
     Page = apps.get_model("resources", "Page")
     for slug, field, old, new in _texts():
         Page.objects.using(alias).filter(slug=slug, **{field: old}).update(**{field: new})
+    Synonym = apps.get_model("resources", "SearchSynonym")
+    for phrase, means in SYNONYMS.items():
+        Synonym.objects.using(alias).get_or_create(phrase=phrase, defaults={"means": means})
     Maker = apps.get_model("resources", "KeepsakeMaker")
     for order, row in enumerate(KEEPSAKE_MAKERS):
         Maker.objects.using(alias).get_or_create(name=row["name"], defaults={**row, "order": order * 10})
@@ -150,6 +185,32 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
             ],
             options={"verbose_name": "keepsake maker", "ordering": ["order", "name"]},
+        ),
+        migrations.CreateModel(
+            name="SearchSynonym",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phrase", models.CharField(help_text="What someone might type, e.g. “dry up” or “stop my milk”. Lowercase; one or more words.", max_length=80, unique=True)),
+                ("means", models.CharField(help_text="Words our pages use for it, separated by spaces, e.g. “suppressing supply”.", max_length=200)),
+            ],
+            options={"verbose_name": "search synonym", "ordering": ["phrase"]},
+        ),
+        migrations.CreateModel(
+            name="SearchDocument",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(max_length=30)),
+                ("key", models.CharField(max_length=100)),
+                ("url", models.CharField(max_length=300)),
+                ("kind", models.CharField(help_text="Shown with the result, e.g. “Grief resource”.", max_length=60)),
+                ("title", models.CharField(max_length=200)),
+                ("keywords", models.CharField(blank=True, default="", max_length=300)),
+                ("summary", models.CharField(blank=True, default="", max_length=400)),
+                ("body", models.TextField(blank=True, default="")),
+            ],
+            options={
+                "constraints": [models.UniqueConstraint(fields=("source", "key"), name="resources_searchdocument_unique_source_key")],
+            },
         ),
         migrations.RunPython(correct, uncorrect),
     ]
