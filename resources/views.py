@@ -1,10 +1,12 @@
 """Public pages. Content comes from `content` (cached, sanitized); forms validate; views only wire them."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
@@ -136,6 +138,29 @@ def search(request):
         query = form.cleaned_data["q"]
         results = search_everything(query, content.search_synonyms())
     return render(request, "resources/search.html", {"form": form, "query": query, "results": results})
+
+
+def _css_string(text: str) -> str:
+    """`text` as a quoted CSS string: quotes, backslashes and line breaks escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("\r", "")
+    return f'"{escaped}"'
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def print_css(request):
+    """Print rules that need the bank's own details: its name and phone at the foot of every printed page,
+    and links to this site written out with the site's public address (SITE_URL)."""
+    bank = settings.MILKBANK
+    return render(
+        request,
+        "resources/print.css",
+        {
+            "page_foot": _css_string(f"{bank['NAME']} · {bank['COORDINATOR_PHONE']} · {settings.SITE_URL}"),
+            "site_url": _css_string(settings.SITE_URL.rstrip("/")),
+        },
+        content_type="text/css; charset=utf-8",
+    )
 
 
 @require_safe
