@@ -1,5 +1,7 @@
 """Public pages in a browser: the phone's first screen, form borders, and the phone line's status."""
 
+import re
+
 import pytest
 import time_machine
 from playwright.sync_api import expect
@@ -44,3 +46,30 @@ def test_form_control_borders_stand_out_at_least_3_to_1_against_white(page, url)
     assert colours
     for colour in colours:
         assert _contrast(colour) >= 3, (url, colour)
+
+
+def test_a_parent_searches_in_her_own_words_on_a_phone(phone_page, axe):
+    from resources.search import rebuild_index
+
+    rebuild_index()  # the starter content was loaded without signals
+    phone_page.goto("/")
+    phone_page.get_by_label("Search the pages").fill("stop my milk")
+    phone_page.get_by_role("button", name="Search").click()
+    results = phone_page.locator(".search-results a")
+    expect(results.first).to_have_text("Suppressing your supply")
+    axe(phone_page)
+    results.first.click()
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Suppressing your supply")
+
+
+def test_choosing_a_place_on_the_grief_list_keeps_the_24_hour_lines(page, axe):
+    page.goto("/grief-resources/")
+    page.get_by_label("Place").select_option("Ontario")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"area=Ontario"))
+    entries = page.locator(".directory-entry h3")
+    expect(entries.filter(has_text="Pregnancy and Infant Loss (PAIL) Network")).to_have_count(1)
+    expect(entries.filter(has_text="988 Suicide & Crisis Lifeline")).to_have_count(1)
+    expect(entries.filter(has_text="National Maternal Mental Health Hotline")).to_have_count(1)
+    expect(entries.filter(has_text="Star Legacy Foundation")).to_have_count(0)
+    axe(page)
