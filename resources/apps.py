@@ -28,4 +28,6 @@ class ResourcesConfig(AppConfig):
             )
         # Data migrations write through historical models, which send no signals to these receivers.
         post_migrate.connect(content.invalidate, sender=self, dispatch_uid="resources.invalidate.migrate")
-        post_migrate.connect(search.rebuild_index, sender=self, dispatch_uid="resources.index.migrate")
+        post_migrate.connect(
+            search.rebuild_after_migrate, sender=self, dispatch_uid="resources.index.migrate"
+        )

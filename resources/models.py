@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.http import urlencode
 
 # Paths this app (or the project) answers itself; a page with one of these slugs could never be reached.
 RESERVED_SLUGS = frozenset(
@@ -234,7 +235,7 @@ class SearchSynonym(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{reverse('resources:search')}?q={self.phrase}"
+        return f"{reverse('resources:search')}?{urlencode({'q': self.phrase})}"
 
 
 class SearchDocument(models.Model):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import and_, or_
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,6 +48,12 @@ def rebuild_index(**_signal_kwargs) -> None:
     ]
     SearchDocument.objects.all().delete()
     SearchDocument.objects.bulk_create(documents, ignore_conflicts=True)
+
+
+def rebuild_after_migrate(using=DEFAULT_DB_ALIAS, **_signal_kwargs) -> None:
+    """After `migrate`, unless it went back to before the index existed."""
+    if SearchDocument._meta.db_table in connections[using].introspection.table_names():
+        rebuild_index()
 
 
 # --- What this app indexes -------------------------------------------------------------------------------
