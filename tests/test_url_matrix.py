@@ -47,6 +47,7 @@ URLS = {
     "resources:handout": (None, everyone(OK)),
     "resources:sitemap": (None, everyone(OK)),
     "resources:robots": (None, everyone(OK)),
+    "resources:print_css": (None, everyone(OK)),
     "resources:page": ("page_slug", everyone(OK)),
     "resources:feedback": (None, everyone(POST_ONLY)),
     "donors:inquiry": (None, everyone(OK)),
