@@ -287,12 +287,46 @@ LOGGING = {
 # Where the site lives, for links in emails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+
+def _schedule(name: str, default: str) -> str:
+    from resources.hours import parse_schedule  # plain Python: safe to import before Django is set up
+
+    value = env.str(name, default=default)
+    try:
+        parse_schedule(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}.") from exc
+    return value
+
+
+def _phone_lines(name: str, default: str) -> list[dict]:
+    """'Name|number; Name|number' -> [{'name': ..., 'phone': ...}]."""
+    lines = []
+    for part in filter(None, (piece.strip() for piece in env.str(name, default=default).split(";"))):
+        line_name, sep, phone = (text.strip() for text in part.rpartition("|"))
+        if not (sep and line_name and phone):
+            raise ImproperlyConfigured(f"{name}: write each line as 'Name|number', not {part!r}.")
+        lines.append({"name": line_name, "phone": phone})
+    return lines
+
+
 # The bank's own settings.
 MILKBANK = {
     "NAME": env.str("MILKBANK_NAME", default="Community Milk Bank"),
     "COORDINATOR_PHONE": env.str("MILKBANK_COORDINATOR_PHONE", default="555-0100"),
     "COORDINATOR_EMAIL": env.str("MILKBANK_COORDINATOR_EMAIL", default="coordinators@example.org"),
     "SUPPORT_HOURS": env.str("MILKBANK_SUPPORT_HOURS", default="Monday to Friday, 8 am to 4:30 pm"),
+    # Working days within which a coordinator calls back a new inquiry (the thanks page says so).
+    "CALLBACK_WORKING_DAYS": _bounded_int("MILKBANK_CALLBACK_WORKING_DAYS", 3, 1, 30),
+    # The same hours, for telling visitors whether the line is open now (in TIME_ZONE).
+    "SUPPORT_SCHEDULE": _schedule("MILKBANK_SUPPORT_SCHEDULE", "mon-fri 08:00-16:30"),
+    # Lines that answer at every hour, shown whenever the coordinators' line is closed.
+    "AFTER_HOURS_LINES": _phone_lines(
+        "MILKBANK_AFTER_HOURS_LINES",
+        "988 Suicide & Crisis Lifeline (United States)|988; "
+        "National Maternal Mental Health Hotline (United States)|1-833-852-6262; "
+        "9-8-8 Suicide Crisis Helpline (Canada)|988",
+    ),
     "BLOODWORK_VALID_DAYS": _bounded_int("MILKBANK_BLOODWORK_VALID_DAYS", 180, 1, 3650),
     "MILK_AGE_LIMIT_DAYS": _bounded_int("MILKBANK_MILK_AGE_LIMIT_DAYS", 180, 1, 3650),
     "FREEZER_LIMIT_C": _float("MILKBANK_FREEZER_LIMIT_C", -20.0),

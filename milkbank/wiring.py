@@ -1,5 +1,28 @@
 """Cross-app wiring. `donors` knows nothing of `memorials`: here the donor page learns to show butterflies,
-a donor's data export includes them, and anonymizing a donor reaches the family's contact details on them."""
+a donor's data export includes them, and anonymizing a donor reaches the family's contact details on them.
+`resources` knows neither: here its search learns of the public depots."""
+
+from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+
+def depot_documents():
+    """Each public depot as a search document, linking to the depot list for its region."""
+    from donors.models import Depot
+
+    for depot in Depot.objects.public().only("name", "city", "region", "hours"):
+        yield {
+            "key": str(depot.pk),
+            "url": f"{reverse('donors:depots')}?{urlencode({'region': depot.region})}",
+            "kind": _("Milk depot"),
+            "title": depot.name,
+            "summary": _("A milk depot in %(city)s, %(region)s.")
+            % {"city": depot.city, "region": depot.region},
+            "keywords": f"{depot.city} {depot.region}",
+            "body": depot.hours,
+        }
 
 
 def connect_apps():
@@ -12,3 +35,10 @@ def connect_apps():
         DonorAdmin.inlines = [*DonorAdmin.inlines, DonorButterflyInline]
     donor_anonymized.connect(forget_donor_family, dispatch_uid="memorials.forget_donor_family")
     donor_exporting.connect(donor_butterflies_export, dispatch_uid="memorials.donor_butterflies_export")
+
+    from donors.models import Depot
+    from resources.search import rebuild_index, register_source
+
+    register_source("depot", depot_documents)
+    post_save.connect(rebuild_index, sender=Depot, dispatch_uid="resources.index.save.depot")
+    post_delete.connect(rebuild_index, sender=Depot, dispatch_uid="resources.index.delete.depot")

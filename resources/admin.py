@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.text import Truncator
 
-from .models import KEY_SLUGS, Feedback, GriefResource, MilkBank, Page
+from .models import KEY_SLUGS, Feedback, GriefResource, KeepsakeMaker, MilkBank, Page, SearchSynonym
 
 
 @admin.register(Page)
@@ -48,6 +48,24 @@ class ListEntryAdmin(admin.ModelAdmin):
 
 admin.site.register(GriefResource, ListEntryAdmin)
 admin.site.register(MilkBank, ListEntryAdmin)
+
+
+@admin.register(KeepsakeMaker)
+class KeepsakeMakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "area", "order", "published", "updated_at"]
+    list_editable = ["order", "published"]
+    list_filter = ["published"]
+    search_fields = ["name", "description", "area"]
+    readonly_fields = ["updated_at"]
+    fields = ["name", "description", "website", "area", "order", "published", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "means"]
+    search_fields = ["phrase", "means"]
+    fields = ["phrase", "means"]
 
 
 @admin.register(Feedback)

@@ -20,7 +20,17 @@ from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.urls import reverse
 
-from .models import SECTION_HUBS, GriefResource, MilkBank, Page
+from .hours import current_status
+from .models import (
+    KEEPSAKE_SLUG,
+    SECTION_HUBS,
+    GriefResource,
+    KeepsakeMaker,
+    ListEntry,
+    MilkBank,
+    Page,
+    SearchSynonym,
+)
 from .rendering import render_markdown
 
 GENERATION_KEY = "resources:content-generation"
@@ -52,7 +62,9 @@ def cached_response(request, build):
     personal = settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
     if personal or request.method not in ("GET", "HEAD"):
         return build()
-    key = f"resources:response:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+    # Pages say whether the phone line is open now: each opening and closing has its own copy.
+    path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"resources:response:{current_status().cache_key}:{path_hash}"
     local = caches["local"]
     # This process's copy, while its word on the generation is fresh: no round trip to the shared cache.
     generation = local.get(GENERATION_KEY)
@@ -141,7 +153,12 @@ def page(slug: str) -> dict | None:
         if found is None:
             return None
         siblings = list(Page.objects.for_index().filter(section=found.section))
-        return _page_bundle(found, siblings)
+        bundle = _page_bundle(found, siblings)
+        if slug == KEEPSAKE_SLUG:
+            bundle["makers"] = list(
+                KeepsakeMaker.objects.filter(published=True).values("name", "description", "website", "area")
+            )
+        return bundle
 
     return _cached(f"page:{slug}", build)
 
@@ -156,6 +173,11 @@ def _entry(entry) -> dict:
         "areas": entry.areas(),
         "area": entry.area,
         "category_label": entry.get_category_display(),
+        "anchor": f"entry-{entry.pk}",
+        # National crisis lines answer wherever someone lives: a filter by place keeps them.
+        "always_listed": entry.region == ListEntry.Region.NATIONAL
+        and entry.category == GriefResource.Category.CRISIS
+        and isinstance(entry, GriefResource),
     }
 
 
@@ -171,9 +193,17 @@ def directory(name: str) -> dict:
 
     def build():
         intro = Page.objects.published().filter(slug=intro_slug).first()
+        rows = list(model.objects.filter(published=True))
+        changes = [row.updated_at for row in rows] + ([intro.updated_at] if intro else [])
         return {
             "intro": _page_bundle(intro, []) if intro else None,
-            "entries": [_entry(entry) for entry in model.objects.filter(published=True)],
+            "entries": [_entry(entry) for entry in rows],
+            "updated_at": max(changes, default=None),
         }
 
     return _cached(f"directory:{name}", build)
+
+
+def search_synonyms() -> list[tuple[str, str]]:
+    """Editors' synonyms as (phrase, means) pairs, for resources.search."""
+    return _cached("synonyms", lambda: list(SearchSynonym.objects.values_list("phrase", "means")))

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.http import urlencode
 
 # Paths this app (or the project) answers itself; a page with one of these slugs could never be reached.
 RESERVED_SLUGS = frozenset(
@@ -33,8 +34,11 @@ SECTION_HUBS = {
     "professionals": "for-professionals",
 }
 
+# The page the keepsake makers are listed on.
+KEEPSAKE_SLUG = "memorializing-milk"
+
 # Slugs the navigation, handout and plan link to: editors may change their words, not their address.
-KEY_SLUGS = frozenset({*SECTION_HUBS.values(), "suppressing-your-supply", *LIST_INTRO_SLUGS})
+KEY_SLUGS = frozenset({*SECTION_HUBS.values(), "suppressing-your-supply", KEEPSAKE_SLUG, *LIST_INTRO_SLUGS})
 
 
 # Donors' private links (questionnaire, status) carry their token in the path; feedback keeps only the prefix.
@@ -174,6 +178,94 @@ class MilkBank(ListEntry):
 
     def get_absolute_url(self):
         return reverse("resources:milk_banks")
+
+
+class KeepsakeMaker(models.Model):
+    """A maker of keepsakes from milk, listed on the memorializing page. Edited by content editors."""
+
+    name = models.CharField(max_length=150)
+    description = models.TextField(
+        max_length=400, blank=True, default="", help_text="One or two plain sentences; no Markdown."
+    )
+    website = models.URLField(blank=True, default="")
+    area = models.CharField(
+        "ships to",
+        max_length=150,
+        blank=True,
+        default="",
+        help_text="Where they send keepsakes, e.g. “Canada, United States”.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="last updated")
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "keepsake maker"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:page", args=[KEEPSAKE_SLUG])
+
+
+class SearchSynonym(models.Model):
+    """Words parents use, and the words our pages use for the same thing. Search looks for either."""
+
+    phrase = models.CharField(
+        max_length=80,
+        unique=True,
+        help_text="What someone might type, e.g. “dry up” or “stop my milk”. Lowercase; one or more words.",
+    )
+    means = models.CharField(
+        max_length=200,
+        help_text="Words our pages use for it, separated by spaces, e.g. “suppressing supply”.",
+    )
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = "search synonym"
+
+    def __str__(self):
+        return f"{self.phrase} → {self.means}"
+
+    def save(self, *args, **kwargs):
+        self.phrase = " ".join(self.phrase.lower().split())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('resources:search')}?{urlencode({'q': self.phrase})}"
+
+
+class SearchDocument(models.Model):
+    """One searchable public page or list entry, copied from its source by `resources.search.rebuild_index`.
+
+    Pages, tools, list entries and other apps' public pages (depots, Forever Butterflies) all land here, so
+    one ranked query searches them together. Never edited by hand.
+    """
+
+    source = models.CharField(max_length=30)
+    key = models.CharField(max_length=100)
+    url = models.CharField(max_length=300)
+    kind = models.CharField(max_length=60, help_text="Shown with the result, e.g. “Grief resource”.")
+    title = models.CharField(max_length=200)
+    keywords = models.CharField(max_length=300, blank=True, default="")
+    summary = models.CharField(max_length=400, blank=True, default="")
+    body = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "key"], name="resources_searchdocument_unique_source_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url
 
 
 class Feedback(models.Model):

@@ -5,6 +5,8 @@ ROLE_PERMISSIONS = {
         "resources.page": CRUD,
         "resources.griefresource": CRUD,
         "resources.milkbank": CRUD,
+        "resources.keepsakemaker": CRUD,
+        "resources.searchsynonym": CRUD,
         # Feedback comes from visitors: editors read it, mark it reviewed and may delete it, never write it.
         "resources.feedback": ["view", "change", "delete"],
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("feedback/", views.feedback, name="feedback"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("print.css", views.print_css, name="print_css"),
     # Last: any other single-segment address is a content page (see models.RESERVED_SLUGS).
     path("<slug:slug>/", views.page, name="page"),
 ]

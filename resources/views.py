@@ -1,10 +1,12 @@
 """Public pages. Content comes from `content` (cached, sanitized); forms validate; views only wire them."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
@@ -13,7 +15,7 @@ from . import content
 from .forms import DirectoryFilterForm, FeedbackForm, PlanForm, SearchForm
 from .models import ListEntry, Page
 from .plan import build_plan
-from .search import search_pages
+from .search import search as search_everything
 
 # Flood limits for feedback: per visitor, and for everyone together as a backstop against many addresses.
 FEEDBACK_RATE_PER_VISITOR = "10/h"
@@ -43,13 +45,17 @@ def _directory(request, name: str, *, title: str, meta_description: str, empty: 
     entries = directory["entries"]
     areas = sorted({area for entry in entries for area in entry["areas"]})
     form = DirectoryFilterForm(request.GET or None, areas=areas)
-    if form.is_bound and form.is_valid():
+    filtered = form.is_bound and form.is_valid()
+    matched = True
+    if filtered:
         region, area = form.cleaned_data["region"], form.cleaned_data["area"]
-        entries = [
-            entry
-            for entry in entries
-            if (not region or entry["region"] == region) and (not area or area in entry["areas"])
-        ]
+
+        def matches(entry):
+            return (not region or entry["region"] == region) and (not area or area in entry["areas"])
+
+        matched = any(matches(entry) for entry in entries)
+        # Crisis lines that answer anywhere, at any hour, stay on the list whatever place is chosen.
+        entries = [entry for entry in entries if entry["always_listed"] or matches(entry)]
     groups = [
         {"label": label, "value": value, "entries": [e for e in entries if e["region"] == value]}
         for value, label in ListEntry.Region.choices
@@ -64,6 +70,9 @@ def _directory(request, name: str, *, title: str, meta_description: str, empty: 
             "form": form,
             "groups": [group for group in groups if group["entries"]],
             "empty": empty,
+            "matched": matched,
+            "kept_anyway": filtered and any(entry["always_listed"] for entry in entries),
+            "updated_at": directory["updated_at"],
             "trail": content.section_trail(section),
         },
     )
@@ -127,8 +136,31 @@ def search(request):
     query, results = "", []
     if form.is_valid():
         query = form.cleaned_data["q"]
-        results = list(search_pages(Page.objects.published(), query))
+        results = search_everything(query, content.search_synonyms())
     return render(request, "resources/search.html", {"form": form, "query": query, "results": results})
+
+
+def _css_string(text: str) -> str:
+    """`text` as a quoted CSS string: quotes, backslashes and line breaks escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("\r", "")
+    return f'"{escaped}"'
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def print_css(request):
+    """Print rules that need the bank's own details: its name and phone at the foot of every printed page,
+    and links to this site written out with the site's public address (SITE_URL)."""
+    bank = settings.MILKBANK
+    return render(
+        request,
+        "resources/print.css",
+        {
+            "page_foot": _css_string(f"{bank['NAME']} · {bank['COORDINATOR_PHONE']} · {settings.SITE_URL}"),
+            "site_url": _css_string(settings.SITE_URL.rstrip("/")),
+        },
+        content_type="text/css; charset=utf-8",
+    )
 
 
 @require_safe

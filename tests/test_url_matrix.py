@@ -48,6 +48,7 @@ URLS = {
     "resources:handout": (None, everyone(OK)),
     "resources:sitemap": (None, everyone(OK)),
     "resources:robots": (None, everyone(OK)),
+    "resources:print_css": (None, everyone(OK)),
     "resources:page": ("page_slug", everyone(OK)),
     "resources:feedback": (None, everyone(POST_ONLY)),
     "donors:inquiry": (None, everyone(OK)),
@@ -142,6 +143,8 @@ ADMIN_VIEWERS = {
     "resources.page": {"editor"},
     "resources.griefresource": {"editor"},
     "resources.milkbank": {"editor"},
+    "resources.keepsakemaker": {"editor"},
+    "resources.searchsynonym": {"editor"},
     "resources.feedback": {"editor"},
 }
 STANDARD_ADMIN = re.compile(

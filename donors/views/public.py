@@ -93,7 +93,7 @@ def inquiry(request):
                 form.add_error(None, refused)
             else:
                 _tell_coordinators("coordinator_new_inquiry", donor)
-                return redirect("donors:inquiry_thanks")
+                return _to_thanks(request, bereaved=data["bereaved"])
         elif form.bot_suspected or form.form_expired:
             # Refuse quietly: nothing saved, no hint of why to a bot, and a person keeps what they typed.
             context["refused"] = "expired" if form.form_expired and not form.bot_suspected else "refused"
@@ -108,10 +108,21 @@ def _tell_coordinators(name, donor):
     notify.email_coordinators(name=name, context={"donor": donor})
 
 
+# The thanks page speaks to a loss when the donor told us of one. Kept in the session, never in the address.
+THANKS_BEREAVED = "donors.inquiry_bereaved"
+
+
+def _to_thanks(request, *, bereaved: bool):
+    request.session[THANKS_BEREAVED] = bool(bereaved)
+    return redirect("donors:inquiry_thanks")
+
+
 @private()
 @require_safe
 def inquiry_thanks(request):
-    return render(request, "donors/inquiry_thanks.html")
+    return render(
+        request, "donors/inquiry_thanks.html", {"bereaved": request.session.get(THANKS_BEREAVED, False)}
+    )
 
 
 # --- The questionnaire ----------------------------------------------------------------------------------

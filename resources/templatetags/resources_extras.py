@@ -33,9 +33,18 @@ def time_zone_name(zone: str) -> str:
     return f"{city} time" if city else ""
 
 
+_EXTENSION = re.compile(r"(?:ext\.?|extension|x)\s*(\d+)", re.IGNORECASE)
+
+
 @register.filter
 def tel_href(number: str) -> str:
-    """A tel: link for a number written for people: '604-875-2424, ext. 3743' -> 'tel:6048752424'."""
-    main = re.split(r"\(|,|ext", number or "", maxsplit=1, flags=re.IGNORECASE)[0]
+    """A tel: link for a number written for people, keeping its extension (RFC 3966).
+
+    '604-875-2424, ext. 3743' -> 'tel:6048752424;ext=3743'; '988 (call or text)' -> 'tel:988'.
+    """
+    main = re.split(r"\(|,|ext|x\s*\d", number or "", maxsplit=1, flags=re.IGNORECASE)[0]
     digits = re.sub(r"[^\d+]", "", main)
-    return f"tel:{digits}" if digits else ""
+    if not digits:
+        return ""
+    extension = _EXTENSION.search(number[len(main) :])
+    return f"tel:{digits};ext={extension[1]}" if extension else f"tel:{digits}"

@@ -41,7 +41,7 @@ def test_it_creates_an_inquiry_and_thanks_the_person(client, mailoutbox):
     assert donor.bereaved and donor.research_consent and donor.contact_consent
     assert Task.objects.filter(donor=donor, kind=Task.Kind.CALL_BACK).exists()
     thanks = client.get(response["Location"]).content.decode()
-    assert "within a few working days" in thanks
+    assert "within 3 working days" in thanks
     assert "about 20 minutes" in thanks
     assert "Maya" not in thanks
 

@@ -78,7 +78,7 @@ def test_key_pages_keep_their_address_and_cannot_be_deleted(client, editor):
     html = client.get(reverse("admin:resources_page_change", args=[page.pk])).content.decode()
     assert 'name="slug"' not in html
     assert client.get(reverse("admin:resources_page_delete", args=[page.pk])).status_code == 403
-    other = Page.objects.get(slug="memorializing-milk")
+    other = Page.objects.get(slug="continuing-to-express")
     assert client.get(reverse("admin:resources_page_delete", args=[other.pk])).status_code == 200
 
 

@@ -5,12 +5,14 @@ from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from resources.models import Feedback
+from tests.resources.test_phone_line import SATURDAY_2AM, WEDNESDAY_10AM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +28,7 @@ def _starter_content(transactional_db):
     migration.load_starter_content(apps, SimpleNamespace(connection=connection))
 
 
-def _public_pages():
+def public_pages():
     today = timezone.localdate().isoformat()
     return [
         "/",
@@ -45,11 +47,17 @@ def _public_pages():
         "/donating-after-loss/handout/",
         "/search/?q=milk",
         "/search/?q=nothing-matches-this",
+        "/donate/",
+        "/donate/thank-you/",
+        "/donate/depots/",
+        "/donate/my-page/",
+        "/butterflies/",
+        "/butterflies/thank-you/",
     ]
 
 
 def _check_every_public_page(browser_page, axe):
-    for url in _public_pages():
+    for url in public_pages():
         response = browser_page.goto(url)
         assert response.status == 200, url
         axe(browser_page)
@@ -58,11 +66,13 @@ def _check_every_public_page(browser_page, axe):
 
 
 def test_every_public_page_has_no_serious_accessibility_problem_on_a_desktop(page, axe):
-    _check_every_public_page(page, axe)
+    with time_machine.travel(WEDNESDAY_10AM):  # the phone line open
+        _check_every_public_page(page, axe)
 
 
 def test_every_public_page_has_no_serious_accessibility_problem_on_a_phone(phone_page, axe):
-    _check_every_public_page(phone_page, axe)
+    with time_machine.travel(SATURDAY_2AM):  # the phone line closed: the 24-hour lines show
+        _check_every_public_page(phone_page, axe)
 
 
 def test_on_a_phone_every_main_link_shows_without_a_menu_button(phone_page):
@@ -82,7 +92,7 @@ def test_a_parent_makes_a_pumping_plan(page):
     table = page.get_by_role("table", name="Day-by-day schedule")
     expect(table).to_be_visible()
     expect(table.locator("tbody tr")).to_have_count(4 * 2 + 1)
-    expect(table).to_contain_text("None. You are done.")
+    expect(table).to_contain_text("None from today.")
     expect(page.get_by_role("button", name="Print my plan")).to_be_visible()  # shown by site.js
 
     page.get_by_label("Times you express each day now").fill("20")

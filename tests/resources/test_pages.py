@@ -48,7 +48,7 @@ def test_the_starter_text_says_what_the_issue_asks(client):
         "tight",
         "pads",
         "cabbage",
-        "pain relief",
+        "pain reliever",
         "Warm showers",
     ):
         assert words in suppress

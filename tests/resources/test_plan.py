@@ -79,7 +79,7 @@ def test_it_makes_a_printable_day_by_day_schedule(client, db, django_assert_num_
     assert html.count('<th scope="row">') == 3 * 2 + 1
     done = start + datetime.timedelta(days=6)
     assert f"{done:%B} {done.day}, {done.year}" in html
-    assert "None. You are done." in html
+    assert "None from today." in html
     assert "Print my plan" in html
 
 
