@@ -108,7 +108,7 @@ def _tell_coordinators(name, donor):
     notify.email_coordinators(name=name, context={"donor": donor})
 
 
-@private()
+@posts_forms  # "Was this helpful?" is on it
 @require_safe
 def inquiry_thanks(request):
     return render(request, "donors/inquiry_thanks.html")

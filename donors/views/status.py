@@ -31,11 +31,17 @@ STEPS = {
 }
 
 
-def private(response):
-    """Private pages are never cached, indexed, or named in another site's Referer."""
+def private(response, *, referrer="no-referrer"):
+    """Private pages are never cached, indexed, or named in another site's Referer.
+
+    A page that posts a form must say "same-origin": under "no-referrer" Chromium posts `Origin: null`, which
+    Django's CSRF check refuses (the 403 donors met on "Email me a new link"). "same-origin" still sends other
+    sites nothing at all, so no private token in this site's addresses ever reaches them; pages without a
+    form keep "no-referrer", so their tokens are not even sent back to us. See public.private() too.
+    """
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -93,4 +99,4 @@ def resend(request):
         "donors/status/resend.html",
         {"form": form, "sent": sent, "phone": settings.MILKBANK["COORDINATOR_PHONE"]},
     )
-    return private(response)
+    return private(response, referrer="same-origin")

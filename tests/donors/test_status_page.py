@@ -102,6 +102,14 @@ def test_the_resend_form_refuses_bad_addresses_clearly(client, email, mailoutbox
     assert not mailoutbox
 
 
+def test_the_resend_page_lets_the_browser_send_its_origin_with_the_post(client):
+    """Under "no-referrer" Chromium posts `Origin: null`: CSRF answers 403 (see test_public_forms_browser)."""
+    response = client.get(reverse("donors:status_resend"))
+    assert response.status_code == 200 and "Email me a link to my page" in response.content.decode()
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cache-Control"].startswith("no-store")
+
+
 def test_the_resend_form_is_flood_limited(client, mailoutbox):
     for _ in range(5):
         client.post(reverse("donors:status_resend"), {"email": "someone@example.org"})
