@@ -415,6 +415,11 @@ class AccessLink(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    pending = models.BooleanField(
+        default=False,
+        help_text="Sent because someone typed the donor's email address: the donor's current link keeps "
+        "working until this one is first opened.",
+    )
 
     objects = AccessLinkQuerySet.as_manager()
 
@@ -423,7 +428,7 @@ class AccessLink(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["donor", "purpose"],
-                condition=Q(revoked_at__isnull=True),
+                condition=Q(revoked_at__isnull=True, pending=False),
                 name="donors_accesslink_one_active",
                 violation_error_message="This donor already has an open link of this kind.",
             ),

@@ -86,4 +86,17 @@ class Migration(migrations.Migration):
                 fields=["search_phone"], name="donors_donor_sphone_idx", opclasses=["varchar_pattern_ops"]
             ),
         ),
+        migrations.RemoveConstraint(
+            model_name='accesslink',
+            name='donors_accesslink_one_active',
+        ),
+        migrations.AddField(
+            model_name='accesslink',
+            name='pending',
+            field=models.BooleanField(default=False, help_text="Sent because someone typed the donor's email address: the donor's current link keeps working until this one is first opened."),
+        ),
+        migrations.AddConstraint(
+            model_name='accesslink',
+            constraint=models.UniqueConstraint(condition=models.Q(('pending', False), ('revoked_at__isnull', True)), fields=('donor', 'purpose'), name='donors_accesslink_one_active', violation_error_message='This donor already has an open link of this kind.'),
+        ),
     ]
