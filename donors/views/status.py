@@ -138,8 +138,11 @@ class AfterResponse(HttpResponse):
         self._work = work
 
     def close(self):
-        super().close()
+        # Before super().close(): that sends request_finished, which closes the request's database
+        # connection, and the work needs one.
         try:
             self._work()
         except Exception as error:  # noqa: BLE001 - the page is sent; nothing may escape into the server
             logger.error("work after the response failed: %s", type(error).__name__)
+        finally:
+            super().close()
