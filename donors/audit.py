@@ -28,7 +28,8 @@ from .models import (
     Task,
 )
 
-auditlog.register(Donor)
+# The search columns only repeat the names and phone in folded form (kept by Donor.save()).
+auditlog.register(Donor, exclude_fields=[key for key, _fold in Donor.SEARCH_KEYS.values()])
 auditlog.register(PhoneScreen)
 auditlog.register(Questionnaire)
 auditlog.register(Bloodwork)

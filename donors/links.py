@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.utils import timezone
 
 from .models import AccessLink, Donor
@@ -36,10 +37,17 @@ def _lifetime(purpose: str) -> datetime.timedelta:
     return datetime.timedelta(days=days)
 
 
-def link_issue(*, donor: Donor, purpose: str, by=None) -> tuple[AccessLink, str]:
-    """Revoke the donor's open link of this kind and make a new one. Returns the link and its secret token."""
+def link_issue(*, donor: Donor, purpose: str, by=None, keep_current: bool = False) -> tuple[AccessLink, str]:
+    """Revoke the donor's open link of this kind and make a new one. Returns the link and its secret token.
+
+    `keep_current`: for a link asked for by typing an email address, which anyone who knows it can do. The
+    donor's current link then keeps working until the new one is first opened (see link_resolve), so a
+    stranger can fill the donor's inbox a little (flood-limited) but never lock them out of their page. Only
+    the newest such link stays open.
+    """
     now = timezone.now()
-    AccessLink.objects.filter(donor=donor, purpose=purpose, revoked_at__isnull=True).update(revoked_at=now)
+    open_links = AccessLink.objects.filter(donor=donor, purpose=purpose, revoked_at__isnull=True)
+    (open_links.filter(pending=True) if keep_current else open_links).update(revoked_at=now)
     secret = secrets.token_urlsafe(32)
     link = AccessLink.objects.create(
         donor=donor,
@@ -48,6 +56,7 @@ def link_issue(*, donor: Donor, purpose: str, by=None) -> tuple[AccessLink, str]
         created_by=by,
         created_at=now,
         expires_at=now + _lifetime(purpose),
+        pending=keep_current,
     )
     return link, _SIGNER.sign(secret)
 
@@ -74,4 +83,19 @@ def link_resolve(token: str, *, purpose: str) -> AccessLink:
         raise LinkProblem("revoked", link)
     if link.is_expired:
         raise LinkProblem("expired", link)
+    if link.pending:
+        _claim(link)
     return link
+
+
+@transaction.atomic
+def _claim(link: AccessLink) -> None:
+    """The donor opened a link they asked for: it becomes their one open link, and the others close."""
+    open_links = AccessLink.objects.select_for_update().filter(
+        donor_id=link.donor_id, purpose=link.purpose, revoked_at__isnull=True
+    )
+    if link.pk not in {other.pk for other in open_links}:
+        raise LinkProblem("revoked", link)  # closed by a newer one while it was being opened
+    open_links.exclude(pk=link.pk).update(revoked_at=timezone.now())
+    AccessLink.objects.filter(pk=link.pk).update(pending=False)
+    link.pending = False

@@ -10,7 +10,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template import TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string, select_template
 
 from .models import Donor, TimelineEvent
@@ -35,11 +35,17 @@ def render_email(
     base = _template_base(name, bereaved=bereaved, folder=folder)
     ctx = {"bank": settings.MILKBANK, "site_url": settings.SITE_URL, **context}
     # One subject per message; a bereaved variant may have its own, or share the plain one.
-    subject_template = select_template([f"{base}_subject.txt", f"{folder}/{name}_subject.txt"])
-    subject = subject_template.render(ctx)
-    text = render_to_string(f"{base}.txt", ctx)
+    subject = _as_typed([f"{base}_subject.txt", f"{folder}/{name}_subject.txt"], ctx)
+    text = _as_typed([f"{base}.txt"], ctx)
     html = render_to_string(f"{base}.html", ctx)
     return " ".join(subject.split()), text, html
+
+
+def _as_typed(names: list[str], ctx: dict) -> str:
+    """Render a plain-text part or subject without HTML escaping, so names read as typed ("Hello D'Asia", not
+    "Hello D&#x27;Asia"). Done here rather than by `{% autoescape off %}` in each file, so no template can
+    forget it; the HTML part still escapes everything."""
+    return select_template(names).template.render(Context(ctx, autoescape=False))
 
 
 def email_donor(*, donor: Donor, name: str, context: dict, by=None, summary: str, on_sent=None) -> None:

@@ -631,11 +631,14 @@ def donor_move_to_research(*, donor: Donor, by, consent: bool) -> None:
 
 
 @transaction.atomic
-def status_link_send(*, donor: Donor, by=None) -> str:
-    """Email the donor a fresh link to their status page (the old one stops working). Returns the URL."""
+def status_link_send(*, donor: Donor, by=None, keep_current: bool = False) -> str:
+    """Email the donor a fresh link to their status page (the old one stops working; with `keep_current`,
+    only once the new one is opened: see links.link_issue). Returns the URL."""
     if donor.is_closed and donor.stage != Stage.INACTIVE:
         raise TransitionRefused("This donor's file is closed, so no status link is sent.", code="closed")
-    _, token = links.link_issue(donor=donor, purpose=AccessLink.Purpose.STATUS, by=by)
+    _, token = links.link_issue(
+        donor=donor, purpose=AccessLink.Purpose.STATUS, by=by, keep_current=keep_current
+    )
     url = _absolute(reverse("donors:status", args=[token]))
     notify.email_donor(
         donor=donor, name="status_link", context={"url": url}, by=by, summary="status page link"

@@ -35,7 +35,7 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import django
 from django.conf import settings
@@ -175,6 +175,25 @@ PAGES = [
             "not in the ratio target: it shows about 9 rows at the small size and a full page of 50 at the "
             "large one, so the time follows the rows drawn, not the table's size"
         ),
+    ),
+    Page(
+        "admin donor list (default), search by a surname in capitals",
+        "coordinator",
+        lambda ctx: (
+            reverse("admin:donors_donor_changelist")
+            + f"?q={_need(ctx.search_name, 'donor with a rare surname').upper()}"
+        ),
+        note="from the default list, as typed: the search looks through every donor, accents and case folded",
+    ),
+    Page(
+        "admin donor list (default), search by phone as written",
+        "coordinator",
+        lambda ctx: (
+            reverse("admin:donors_donor_changelist")
+            + "?q="
+            + quote(_need(ctx.donor, "approved donor").phone.replace("-", " "))
+        ),
+        note="the approved donor's phone with a space for its dash: its digits are searched as a prefix",
     ),
     Page(
         "admin donor list, search by donor number",

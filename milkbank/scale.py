@@ -25,6 +25,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from donors.models import BloodTest, Bloodwork, Counter, Depot, Donor, DropOff
+from donors.models.donor import name_key, phone_key
 from memorials.models import Butterfly
 
 from . import roles
@@ -312,6 +313,9 @@ DONOR_FIELDS = [
     "coordinator_id",
     "created_at",
     "updated_at",
+    "search_first_name",
+    "search_last_name",
+    "search_phone",
 ]
 
 
@@ -362,11 +366,12 @@ def _donor_rows(count: int, *, rng, today, first_number: int, coordinator_ids: l
         changed_at = _aware(changed, rng)
         created = changed_at - datetime.timedelta(days=rng.randrange(10, 90))
         baby_birth = today - datetime.timedelta(days=rng.randrange(30, ten_years)) if bereaved else None
+        phone = f"555-{rng.randrange(1000, 10000)}"
         yield (
             first,
             last,
             f"{first.lower()}.{last.lower()}.{i}@{SCALE_DOMAIN}",
-            f"555-{rng.randrange(1000, 10000)}",
+            phone,
             rng.choice(cities),
             region,
             pathway,
@@ -386,6 +391,9 @@ def _donor_rows(count: int, *, rng, today, first_number: int, coordinator_ids: l
             rng.choice(coordinator_ids),
             created,
             changed_at,
+            name_key(first),  # as Donor.save() would (COPY and bulk_create skip it)
+            name_key(last),
+            phone_key(phone),
         )
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,14 +13,15 @@ from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from . import content
-from .forms import DirectoryFilterForm, FeedbackForm, PlanForm, SearchForm
+from .forms import DirectoryFilterForm, FeedbackForm, PlanForm, SearchForm, public_path
 from .models import ListEntry, Page
 from .plan import build_plan
 from .search import search as search_everything
 
-# Flood limits for feedback: per visitor, and for everyone together as a backstop against many addresses.
+# Flood limits for feedback: per visitor, and per page for everyone together. No site-wide cap: one that 30
+# addresses could use up would silence every page for everyone.
 FEEDBACK_RATE_PER_VISITOR = "10/h"
-FEEDBACK_RATE_OVERALL = "300/h"
+FEEDBACK_RATE_PER_PAGE = "60/h"
 
 
 @require_safe
@@ -181,14 +183,18 @@ def _flooded(request) -> bool:
         rate=FEEDBACK_RATE_PER_VISITOR,
         increment=True,
     )
-    overall = is_ratelimited(
+    try:
+        page = public_path(request.POST.get("path", ""))
+    except ValidationError:
+        return per_visitor  # not about a page on this site: refused below, nothing saved
+    per_page = is_ratelimited(
         request,
-        group="resources.feedback.all",
-        key=lambda group, request: "everyone",
-        rate=FEEDBACK_RATE_OVERALL,
+        group="resources.feedback.page",
+        key=lambda group, request: page,
+        rate=FEEDBACK_RATE_PER_PAGE,
         increment=True,
     )
-    return per_visitor or overall
+    return per_visitor or per_page
 
 
 def _return_path(request) -> str:

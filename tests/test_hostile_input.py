@@ -26,6 +26,7 @@ from donors.models import AccessLink, Donor, Questionnaire
 from donors.transitions import donor_create_inquiry
 from memorials.models import Butterfly
 from resources.models import Feedback
+from tests.conftest import PASSWORD
 from tests.donors.intake_fixtures import *  # noqa: F403 - sent_questionnaire, a fresh cache per test
 
 pytestmark = pytest.mark.django_db
@@ -334,6 +335,19 @@ def test_the_resend_form_never_fails_and_issues_no_link_for_junk(
 
     assert response.status_code < 500
     assert AccessLink.objects.count() == before
+
+
+# --- The coordinators' donor search (admin list) -----------------------------------------------------------
+
+
+@BUDGET
+@given(term=hostile)
+def test_the_donor_search_never_fails(client, coordinator, make_donor, term):
+    _shared_donor(make_donor)
+    assert client.login(username=coordinator.username, password=PASSWORD)
+    response = client.get(reverse("admin:donors_donor_changelist"), {"q": term[:5000]})
+    assert response.status_code == 200
+    assert b"Select donor to change" in response.content
 
 
 # --- Forever Butterflies (/butterflies/) ----------------------------------------------------------------

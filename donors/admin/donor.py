@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -196,11 +197,16 @@ ACTIONS: dict[str, Action] = {
 
 
 class ShowFilter(admin.SimpleListFilter):
-    """What coordinators work on now is the default; "All donors" is one click away."""
+    """What coordinators work on now is the default; "All donors" is one click away. A search looks through
+    every donor unless a list was chosen: the donor a coordinator names may well not be waiting on us."""
 
     title = "show"
     parameter_name = "show"
     DEFAULT = "action"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.default = "all" if request.GET.get(SEARCH_VAR, "").strip() else self.DEFAULT
 
     def lookups(self, request, model_admin):
         return [
@@ -212,7 +218,7 @@ class ShowFilter(admin.SimpleListFilter):
         ]
 
     def choices(self, changelist):
-        current = self.value() or self.DEFAULT
+        current = self.value() or self.default
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": current == lookup,
@@ -221,7 +227,7 @@ class ShowFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request, queryset):
-        value = self.value() or self.DEFAULT
+        value = self.value() or self.default
         today = timezone.localdate()
         if value == "action":
             return queryset.needing_action()
@@ -314,11 +320,12 @@ class DonorAdminForm(forms.ModelForm):
 class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name_col", "stage_col", "pathway", "coordinator", "waiting_col", "number_col")
     list_filter = (ShowFilter, "stage", "bereaved", "pathway", CoordinatorFilter)
-    # Prefix and exact matches use the upper() indexes of migration 0008 on PostgreSQL; "contains" would
-    # read every donor. A donor number ("D000123" or "123") is looked up in get_search_results.
-    search_fields = ("^first_name", "^last_name", "^preferred_name", "=email", "^phone")
+    # Searched by Donor.objects.search() (see get_search_results): prefixes of folded names and phone
+    # digits, each served by an index. These fields only make the admin show its search box.
+    search_fields = ("^search_first_name", "^search_last_name", "=email", "^search_phone")
     search_help_text = (
-        "Search by the start of a name or phone number, a whole email address, or a donor number."
+        "Search by the start of a name (accents and capitals do not matter) or phone number (written any "
+        "way), a whole email address, or a donor number."
     )
     list_select_related = ("coordinator",)
     list_per_page = 50
@@ -412,14 +419,8 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         return obj.number_label or "Not yet assigned"
 
     def get_search_results(self, request, queryset, search_term):
-        """Also find a donor by number: "D000123", "d123" or "123"."""
-        term = search_term.strip()
-        if term[:1] in ("D", "d") and term[1:].isdigit() and len(term) <= 10:
-            return queryset.filter(donor_number=int(term[1:])), False
-        if term.isdigit() and len(term) <= 9:
-            by_phone = Q(phone__istartswith=term) if len(term) >= 4 else Q(pk__in=[])
-            return queryset.filter(Q(donor_number=int(term)) | by_phone), False
-        return super().get_search_results(request, queryset, search_term)
+        """ "Zoe" finds Zoë, "(612) 555-0142" finds 612-555-0142, "D000123" the donor numbered 123."""
+        return queryset.search(search_term), False
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_admin_list()

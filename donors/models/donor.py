@@ -1,5 +1,7 @@
 import datetime
 import hashlib
+import re
+import unicodedata
 
 from django.conf import settings
 from django.core.validators import MinLengthValidator
@@ -7,6 +9,44 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+# Letters with no decomposition that people type without their mark ("Søren" as "Soren").
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d", "ı": "i"})
+_NOT_IN_KEY = str.maketrans("", "", "'’ʼ`´")  # "O'Brien" and "OBrien" alike
+SEARCH_KEY_LENGTH = 300
+_LATIN = re.compile("[\u0000-\u024f\u1e00-\u1eff]")
+_CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f]")
+_PHONE_TERM = re.compile(r"[\d\s().+\-/]+")
+
+
+def name_key(text: str) -> str:
+    """A name as the donor search compares it: case and accents folded ("Zoë" -> "zoe", "Nguyễn" ->
+    "nguyen", "O'Brien" -> "obrien"); every other script kept as it is."""
+    kept = []
+    base = ""
+    for char in unicodedata.normalize("NFKD", (text or "").casefold()):
+        if unicodedata.combining(char):
+            # Marks on Latin letters only: elsewhere a mark makes another letter (Arabic ئ, Japanese が).
+            if not _LATIN.match(base):
+                kept.append(char)
+            continue
+        base = char
+        kept.append(char)
+    folded = "".join(kept).translate(_FOLD).translate(_NOT_IN_KEY)
+    return unicodedata.normalize("NFC", folded).strip()[:SEARCH_KEY_LENGTH]
+
+
+def phone_key(text: str) -> str:
+    """A phone number's digits only ("(612) 555-0142" -> "6125550142"), without the North American "1"."""
+    digits = "".join(c for c in (text or "") if c.isdigit() and c.isascii())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits[:40]
+
+
+def phone_term(text: str) -> str:
+    """The digits of a search that is a phone number as people write one, else ""."""
+    return phone_key(text) if _PHONE_TERM.fullmatch(text or "") else ""
 
 
 class Counter(models.Model):
@@ -22,6 +62,34 @@ class Counter(models.Model):
 class DonorQuerySet(models.QuerySet):
     def for_admin_list(self):
         return self.select_related("coordinator")
+
+    def search(self, term: str):
+        """Donors a coordinator means by `term`: a donor number ("D000123", "d123", "123"), the start of a
+        phone number however it is written, a whole email address, or the start of any of their names (each
+        word), ignoring case and accents. Every branch is a prefix or equality on an indexed column."""
+        term = _CONTROL.sub(" ", term or "").strip()  # PostgreSQL refuses a NUL in any string
+        if not term:
+            return self
+        if term[:1] in ("D", "d") and term[1:].isdigit() and len(term) <= 10:
+            return self.filter(donor_number=int(term[1:]))
+        digits = phone_term(term)
+        if digits:
+            found = Q(search_phone__startswith=digits) if len(digits) >= 4 else Q(pk__in=[])
+            if term.isdigit() and len(term) <= 9:
+                found |= Q(donor_number=int(term))
+            return self.filter(found)
+        donors = self
+        for word in term.split()[:5]:
+            key = name_key(word)
+            found = (
+                Q(search_first_name__startswith=key)
+                | Q(search_last_name__startswith=key)
+                | Q(search_preferred_name__startswith=key)
+            )
+            if "@" in word:
+                found |= Q(email__iexact=word)
+            donors = donors.filter(found)
+        return donors
 
     def needing_action(self):
         """Donors a coordinator has to move along: open screening steps and deferrals that have ended."""
@@ -144,6 +212,22 @@ class Donor(models.Model):
         editable=False,
         help_text="Goes up on each staff edit, so two editors cannot overwrite each other.",
     )
+    # What the donor search compares (see DonorQuerySet.search), kept by save() from the fields they fold:
+    # prefix searches on these use a plain index on any database, where folding accents in SQL would need
+    # PostgreSQL's unaccent extension (not immutable, so no index) and nothing on SQLite.
+    search_first_name = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, default="", editable=False)
+    search_last_name = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, default="", editable=False)
+    search_preferred_name = models.CharField(
+        max_length=SEARCH_KEY_LENGTH, blank=True, default="", editable=False
+    )
+    search_phone = models.CharField(max_length=40, blank=True, default="", editable=False)
+
+    SEARCH_KEYS = {
+        "first_name": ("search_first_name", name_key),
+        "last_name": ("search_last_name", name_key),
+        "preferred_name": ("search_preferred_name", name_key),
+        "phone": ("search_phone", phone_key),
+    }
 
     objects = DonorQuerySet.as_manager()
 
@@ -164,6 +248,19 @@ class Donor(models.Model):
             models.Index(fields=["phone"], name="donors_donor_phone_idx"),
             models.Index(fields=["bereaved", "stage"], name="donors_donor_bereaved_idx"),
             models.Index(fields=["pathway", "stage"], name="donors_donor_pathway_idx"),
+            # Prefix search (LIKE 'x%'): PostgreSQL needs the pattern operator class for that in any
+            # collation; other databases ignore `opclasses` and get a plain index.
+            *(
+                models.Index(
+                    fields=[field], opclasses=["varchar_pattern_ops"], name=f"donors_donor_{short}_idx"
+                )
+                for field, short in (
+                    ("search_first_name", "sfirst"),
+                    ("search_last_name", "slast"),
+                    ("search_preferred_name", "spref"),
+                    ("search_phone", "sphone"),
+                )
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -192,6 +289,16 @@ class Donor(models.Model):
         if self.donor_number:
             return f"{self.display_name} ({self.number_label})"
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        """Keep the search columns in step with the names and phone, also on a save of some fields only."""
+        for source, (key, fold) in self.SEARCH_KEYS.items():
+            setattr(self, key, fold(getattr(self, source)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            keys = [key for source, (key, _) in self.SEARCH_KEYS.items() if source in update_fields]
+            kwargs["update_fields"] = [*update_fields, *keys]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:donors_donor_change", args=[self.pk])
@@ -308,6 +415,11 @@ class AccessLink(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    pending = models.BooleanField(
+        default=False,
+        help_text="Sent because someone typed the donor's email address: the donor's current link keeps "
+        "working until this one is first opened.",
+    )
 
     objects = AccessLinkQuerySet.as_manager()
 
@@ -316,7 +428,7 @@ class AccessLink(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["donor", "purpose"],
-                condition=Q(revoked_at__isnull=True),
+                condition=Q(revoked_at__isnull=True, pending=False),
                 name="donors_accesslink_one_active",
                 violation_error_message="This donor already has an open link of this kind.",
             ),

@@ -117,7 +117,7 @@ def _to_thanks(request, *, bereaved: bool):
     return redirect("donors:inquiry_thanks")
 
 
-@private()
+@posts_forms  # "Was this helpful?" is on it
 @require_safe
 def inquiry_thanks(request):
     return render(

@@ -3,14 +3,27 @@
 import datetime
 
 import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from donors import transitions as t
 from donors.models import AccessLink, Depot, Donor
+from donors.views import status as status_views
 
 pytestmark = pytest.mark.django_db
 Stage = Donor.Stage
+
+
+@pytest.fixture(autouse=True)
+def _fresh_flood_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
 HEALTH_WORDS = ("negative", "reactive", "HIV", "hepatitis", "tattoo", "tobacco", "medication", "Syphilis")
 
 
@@ -102,6 +115,14 @@ def test_the_resend_form_refuses_bad_addresses_clearly(client, email, mailoutbox
     assert not mailoutbox
 
 
+def test_the_resend_page_lets_the_browser_send_its_origin_with_the_post(client):
+    """Under "no-referrer" Chromium posts `Origin: null`: CSRF answers 403 (see test_public_forms_browser)."""
+    response = client.get(reverse("donors:status_resend"))
+    assert response.status_code == 200 and "Email me a link to my page" in response.content.decode()
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cache-Control"].startswith("no-store")
+
+
 def test_the_resend_form_is_flood_limited(client, mailoutbox):
     for _ in range(5):
         client.post(reverse("donors:status_resend"), {"email": "someone@example.org"})
@@ -123,3 +144,69 @@ def test_the_status_page_runs_a_fixed_number_of_queries(
         Depot.objects.create(name=f"Depot {n}", city="Duluth", region="MN")
     with django_assert_num_queries(4):
         client.get(path)
+
+
+# --- "Email me my link": nothing a stranger can learn or break ------------------------------------------
+
+
+def _link_in(message):
+    return status_path(next(w for w in message.body.split() if "/donate/s/" in w))
+
+
+def test_the_answer_is_ready_before_the_address_is_looked_up(make_donor, django_assert_num_queries):
+    """The page costs the same for a known and an unknown address: the lookup and the mail come after it."""
+    donor = make_donor(Stage.QUESTIONNAIRE_SENT, email="known@example.org")
+    mail.outbox.clear()
+    pages = {}
+    for email in ("known@example.org", "nobody@example.org"):
+        request = RequestFactory().post(reverse("donors:status_resend"), {"email": email})
+        with django_assert_num_queries(0):  # not even to find out whether anyone has this address
+            pages[email] = status_views.resend(request)
+        assert mail.outbox == [] and not AccessLink.objects.filter(pending=True).exists()
+    assert pages["known@example.org"].content == pages["nobody@example.org"].content
+    assert b"If that address is one we have" in pages["known@example.org"].content
+    for response in pages.values():
+        response.close()  # what the server does once the page has gone
+    assert [m.to for m in mail.outbox] == [[donor.email]]
+
+
+def test_a_stranger_who_knows_the_address_cannot_close_the_donors_link(client, make_donor, coordinator):
+    donor = make_donor(Stage.APPROVED, email="dasia@example.org")
+    current = status_path(t.status_link_send(donor=donor, by=coordinator))
+    mail.outbox.clear()
+    for _ in range(2):  # a stranger asks twice, from elsewhere
+        client.post(
+            reverse("donors:status_resend"), {"email": "dasia@example.org"}, REMOTE_ADDR="203.0.113.9"
+        )
+    assert client.get(current).status_code == 200, "the donor's own link still opens"
+    older, newer = (_link_in(m) for m in mail.outbox)
+    assert "This link is not open" in client.get(older).content.decode()  # only the newest asked-for one
+    assert client.get(current).status_code == 200
+    # The donor opens the new link from their inbox: from then on it is their one link.
+    response = client.get(newer)
+    assert response.status_code == 200 and donor.first_name in response.content.decode()
+    assert client.get(current).status_code == 404
+    assert client.get(newer).status_code == 200
+    assert AccessLink.objects.filter(donor=donor, purpose="status", revoked_at__isnull=True).count() == 1
+
+
+def test_a_staff_sent_link_still_replaces_the_old_one_at_once(client, make_donor, coordinator):
+    donor = make_donor(Stage.APPROVED)
+    first = status_path(t.status_link_send(donor=donor, by=coordinator))
+    client.post(reverse("donors:status_resend"), {"email": donor.email})  # a pending one too
+    second = status_path(t.status_link_send(donor=donor, by=coordinator))
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+    assert AccessLink.objects.filter(donor=donor, purpose="status", revoked_at__isnull=True).count() == 1
+
+
+def test_one_address_gets_a_few_links_an_hour_whoever_asks(client, make_donor):
+    donor = make_donor(Stage.QUESTIONNAIRE_SENT, email="dasia@example.org")
+    mail.outbox.clear()
+    limit = int(status_views.RESEND_RATE_PER_ADDRESS.split("/")[0])
+    for n in range(limit + 2):
+        response = client.post(
+            reverse("donors:status_resend"), {"email": "DASIA@example.org"}, REMOTE_ADDR=f"198.51.100.{n}"
+        )
+        assert "If that address is one we have" in response.content.decode()  # the same answer throughout
+    assert [m.to for m in mail.outbox] == [[donor.email]] * limit

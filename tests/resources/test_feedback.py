@@ -139,12 +139,24 @@ def test_behind_the_proxy_visitors_are_told_apart_by_the_address_it_adds(client)
     assert _send(client, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 302
 
 
-def test_many_addresses_together_hit_the_overall_limit(client, monkeypatch):
-    monkeypatch.setattr("resources.views.FEEDBACK_RATE_OVERALL", "5/h")
+def test_many_addresses_about_one_page_hit_that_page_limit_only(client, monkeypatch):
+    monkeypatch.setattr("resources.views.FEEDBACK_RATE_PER_PAGE", "5/h")
     for n in range(5):
         assert _send(client, REMOTE_ADDR=f"198.51.100.{n}").status_code == 302
     assert _send(client, REMOTE_ADDR="198.51.100.99").status_code == 429
-    assert Feedback.objects.count() == 5
+    # Every other page still takes notes, from the same visitors.
+    assert _send(client, REMOTE_ADDR="198.51.100.99", path="/grief-resources/").status_code == 302
+    assert Feedback.objects.count() == 6
+
+
+def test_no_site_wide_cap_that_thirty_addresses_could_use_up(client):
+    """The old overall cap (300 an hour) let 30 addresses silence every page for everyone."""
+    per_visitor = int(FEEDBACK_RATE_PER_VISITOR.split("/")[0])
+    for n in range(31):
+        for _ in range(per_visitor):
+            _send(client, REMOTE_ADDR=f"198.51.100.{n}", path=f"/page-{n}/")
+    assert Feedback.objects.count() == 31 * per_visitor
+    assert _send(client, REMOTE_ADDR="203.0.113.50").status_code == 302
 
 
 def test_without_a_proxy_a_forged_forwarded_header_does_not_escape_the_limit(client, settings):
