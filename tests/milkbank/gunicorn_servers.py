@@ -34,16 +34,24 @@ def free_port() -> int:
 
 
 def database_url(tmp_path: Path) -> str:
-    """The test database as another process opens it (call it after the test has made its rows)."""
+    """The test database as another process opens it (call it after the test has made its rows), with the
+    cache table the servers use (the test settings cache in memory, so migrate made none)."""
     params = connection.settings_dict
     if connection.vendor == "sqlite":
         copy = tmp_path / "live.sqlite3"
         call_command("backup_db", output=str(copy))
-        return f"sqlite:///{copy}"
-    password = f":{urllib.parse.quote(params['PASSWORD'])}" if params.get("PASSWORD") else ""
-    return (
-        f"postgres://{params['USER']}{password}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
-        f"/{params['NAME']}"
+        url = f"sqlite:///{copy}"
+    else:
+        password = f":{urllib.parse.quote(params['PASSWORD'])}" if params.get("PASSWORD") else ""
+        host, port = params["HOST"] or "127.0.0.1", params["PORT"] or 5432
+        url = f"postgres://{params['USER']}{password}@{host}:{port}/{params['NAME']}"
+    _manage("createcachetable", env=server_env(url))
+    return url
+
+
+def _manage(*args, env: dict) -> None:
+    subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+        [sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True, timeout=120
     )
 
 
@@ -66,13 +74,7 @@ def server_env(database_url: str, **extra) -> dict:
 
 def collect_static() -> None:
     """`manage.py collectstatic`, as the README's deployment does: pages need its manifest."""
-    subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        env=server_env("sqlite:///unused.sqlite3"),
-        cwd=ROOT,
-        check=True,
-        timeout=120,
-    )
+    _manage("collectstatic", "--noinput", "-v0", env=server_env("sqlite:///unused.sqlite3"))
 
 
 class Gunicorn:

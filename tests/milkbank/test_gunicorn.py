@@ -9,12 +9,15 @@ import csv
 import http.client
 import io
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from donors.milk_services import EXPORT_COMPLETE
+from milkbank import roles
+from tests.conftest import _staff
 
 from .gunicorn_servers import Gunicorn, collect_static, database_url, signed_in
 
@@ -96,3 +99,47 @@ def test_the_whole_export_arrives_though_it_outlasts_the_worker_timeout(export_r
     assert f'"GET {EXPORT}" 200 {len(body)} ' in log, "the access log shows the whole size sent"
     assert private_link.status in (200, 404) and '"GET /donate/s/~/"' in log, "logged without its token"
     assert "secretpart" not in log and "signaturepart" not in log
+
+
+def test_twenty_coordinators_are_served_while_an_export_streams(
+    export_rows, coordinator, django_user_model, tmp_path
+):
+    """A coordinator downloads every drop-off on a slow connection (the server waits on them mid-file)
+    while 20 others each open a page at the same moment: every page arrives, none waits for the export,
+    which then arrives whole. The access log proves the order: the pages' lines are written while the
+    export's is not yet (gunicorn logs a request when its answer is finished)."""
+    pages = [
+        (reverse("admin:donors_donor_dashboard"), "Coordinator dashboard"),
+        (reverse("admin:donors_donor_changelist"), "Select donor to change"),
+        (reverse("donors:depot_work"), "Depot work"),
+        (reverse("donors:milk_report"), "Milk totals by depot and month"),
+    ]
+    colleagues = [
+        signed_in(_staff(django_user_model, f"coordinator{n}", roles.COORDINATOR), ip=f"203.0.113.{n + 20}")
+        for n in range(20)
+    ]
+    exporter = signed_in(coordinator)
+    with Gunicorn(database_url=database_url(tmp_path), log=tmp_path / "gunicorn.log") as server:
+        export = exporter.open(server, "GET", EXPORT, slow=True)
+        assert export.status == 200
+        first = export.read1(65536)  # under way; its reader now pauses while the others work
+
+        def visit(n):
+            path, marker = pages[n % len(pages)]
+            started = time.monotonic()
+            response = colleagues[n].get(server, path, timeout=20)
+            return path, response.status, marker in response.text, time.monotonic() - started
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            visits = list(pool.map(visit, range(20)))
+        time.sleep(0.5)
+        log_meanwhile = server.log()
+        body = first + _read(export)
+
+    assert [(path, status, shown) for path, status, shown, _ in visits] == [
+        (pages[n % len(pages)][0], 200, True) for n in range(20)
+    ]
+    assert max(seconds for *_, seconds in visits) < 15
+    assert sum(f'"GET {path}" 200' in log_meanwhile for path, _ in pages) == len(pages)
+    assert f'"GET {EXPORT}"' not in log_meanwhile, "the export was still streaming"
+    assert _rows(body)[-1] == [EXPORT_COMPLETE.format(count=export_rows)]
