@@ -253,8 +253,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # How many proxies of ours stand in front of the app; flood limits and lockouts key on the real visitor.
 TRUSTED_PROXY_COUNT = _bounded_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, 0, 5)
 RATELIMIT_IP_META_KEY = "milkbank.net.client_ip"
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The same address for lockouts (axes would otherwise key on the proxy's address without django-ipware,
+# so five wrong passwords from anyone would lock the account for everyone).
+AXES_CLIENT_IP_CALLABLE = RATELIMIT_IP_META_KEY
 AXES_VERBOSE = False  # its log lines name the username; ours say only that a lockout happened
 
 # Staff sessions: end after 30 idle minutes and after 12 hours in all, whatever the activity.
