@@ -152,8 +152,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared cache: flood limits and cached pages live in the database (or Redis/Memcached via CACHE_URL), not in
 # one process's memory. "local" is each process's own small copy of the public pages in front of it (see
 # resources.content.cached_response): a content edit reaches every process within PUBLIC_PAGE_LOCAL_SECONDS.
+_shared_cache = env.cache_url("CACHE_URL", default="dbcache://milkbank_cache")
+# django-environ hands ?key_prefix=, ?timeout=... to Django's Redis backend in lower case, which Django
+# ignores: put them where Django reads them (a bank sharing one Redis between apps needs its own prefix).
+for _option in ("key_prefix", "timeout", "version"):
+    if _option in _shared_cache:
+        _shared_cache[_option.upper()] = _shared_cache.pop(_option)
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="dbcache://milkbank_cache"),
+    "default": _shared_cache,
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "milkbank-public-pages",
