@@ -924,15 +924,24 @@ def _cell(value) -> str:
     return text
 
 
+# The export's last line. A download cut short (a dropped connection, a restarted server) lacks it, so a
+# partial file never looks complete; no data row can start with "#" (the first column is a number).
+EXPORT_COMPLETE = "# complete: {count} drop-offs"
+
+
 def dropoff_export_rows(*, user, chunk_size: int = 2000) -> Iterator[list[str]]:
-    """The header, then one row per drop-off the user may see, read in chunks in a single query."""
+    """The header, one row per drop-off the user may see (read in chunks in a single query), then the
+    EXPORT_COMPLETE line with the number of rows written."""
     yield [title for _field, title in EXPORT_COLUMNS]
     fields = [field for field, _title in EXPORT_COLUMNS]
     rows = DropOff.objects.for_user(user).order_by("-received_at", "-id").values_list(*fields)
+    count = 0
     for row in rows.iterator(chunk_size=chunk_size):
         values = list(row)
         values[1] = f"D{values[1]:06d}" if values[1] else ""
+        count += 1
         yield [_cell(v) for v in values]
+    yield [EXPORT_COMPLETE.format(count=count)]
 
 
 def depots_for_approved_donor() -> QuerySet:

@@ -396,14 +396,15 @@ def measure_export(ctx: Context, *, memory: bool = True) -> dict:
             rows += chunk.count(b"\n")
         seconds = time.perf_counter() - started
     export_queries = len(captured.captured_queries)
+    rows = max(rows - 2, 0)  # not the header, nor the last line saying the file is complete
     result = {
         "url": url,
         "status": response.status_code,
         "queries": export_queries,
-        "rows": max(rows - 1, 0),
+        "rows": rows,
         "bytes": size,
         "seconds": round(seconds, 2),
-        "rows_per_second": round(max(rows - 1, 0) / seconds) if seconds else None,
+        "rows_per_second": round(rows / seconds) if seconds else None,
         "peak_growth_mb": None,
         "maxrss_growth_mb": None,
     }

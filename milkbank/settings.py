@@ -152,8 +152,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared cache: flood limits and cached pages live in the database (or Redis/Memcached via CACHE_URL), not in
 # one process's memory. "local" is each process's own small copy of the public pages in front of it (see
 # resources.content.cached_response): a content edit reaches every process within PUBLIC_PAGE_LOCAL_SECONDS.
+_shared_cache = env.cache_url("CACHE_URL", default="dbcache://milkbank_cache")
+# django-environ hands ?key_prefix=, ?timeout=... to Django's Redis backend in lower case, which Django
+# ignores: put them where Django reads them (a bank sharing one Redis between apps needs its own prefix).
+for _option in ("key_prefix", "timeout", "version"):
+    if _option in _shared_cache:
+        _shared_cache[_option.upper()] = _shared_cache.pop(_option)
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="dbcache://milkbank_cache"),
+    "default": _shared_cache,
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "milkbank-public-pages",
@@ -254,7 +260,9 @@ AXES_LOCKOUT_CALLABLE = "milkbank.errors.locked_out"  # the bank's page, the pau
 # How many proxies of ours stand in front of the app; flood limits and lockouts key on the real visitor.
 TRUSTED_PROXY_COUNT = _bounded_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, 0, 5)
 RATELIMIT_IP_META_KEY = "milkbank.net.client_ip"
-AXES_CLIENT_IP_CALLABLE = "milkbank.net.client_ip"  # the same address the flood limits use, recorded too
+# The same address for lockouts (axes would otherwise key on the proxy's address without django-ipware,
+# so five wrong passwords from anyone would lock the account for everyone).
+AXES_CLIENT_IP_CALLABLE = RATELIMIT_IP_META_KEY
 AXES_VERBOSE = False  # its log lines name the username; ours say only that a lockout happened
 
 # Staff sessions: end after 30 idle minutes and after 12 hours in all, whatever the activity.

@@ -448,9 +448,28 @@ def test_the_export_streams_every_dropoff_in_one_query(
     assert response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:2] == ["drop-off", "donor number"]
-    assert len(rows) == 9
-    assert {r[1] for r in rows[1:]} == {approved_donor.number_label}
+    assert len(rows) == 10
+    assert {r[1] for r in rows[1:-1]} == {approved_donor.number_label}
+    assert rows[-1] == ["# complete: 8 drop-offs"], "the last line says the file is whole"
     assert approved_donor.first_name not in body, "the export carries donor numbers, not names"
+
+
+def test_an_empty_export_still_says_it_is_complete(client, coordinator):
+    client.force_login(coordinator)
+    body = b"".join(client.get(reverse("donors:dropoff_export")).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][0] == "drop-off" and rows[1:] == [["# complete: 0 drop-offs"]]
+
+
+def test_the_work_page_says_how_to_tell_a_whole_export(client, coordinator, volunteer_at_a, depot_a):
+    client.force_login(coordinator)
+    page = client.get(WORK).content.decode()
+    assert reverse("donors:dropoff_export") in page
+    assert "if that line is missing, the download was cut short" in page
+    client.force_login(volunteer_at_a)
+    response = client.get(WORK)
+    assert response.status_code == 200 and depot_a.name in response.content.decode()
+    assert "the download was cut short" not in response.content.decode(), "no export for a volunteer"
 
 
 def test_the_export_defuses_spreadsheet_formulas(client, coordinator, depot_a, approved_donor, make_dropoff):

@@ -154,3 +154,24 @@ def test_the_deploy_check_passes_with_a_mail_server_or_when_console_mail_is_allo
     result = _deploy_check(**env)
     assert result.returncode == 0, result.stderr
     assert "milkbank.E001" not in result.stderr + result.stdout
+
+
+def test_a_redis_cache_url_keeps_its_key_prefix():
+    """Several apps (or two banks) can share one Redis: ?key_prefix= reaches Django's cache settings."""
+    probe = "import json, milkbank.settings as s; print(json.dumps(s.CACHES['default']))"
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "true",
+        "CACHE_URL": "redis://127.0.0.1:6379/0?key_prefix=bank-a&timeout=60",
+    }
+    result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    cache = json.loads(result.stdout)
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://127.0.0.1:6379/0"
+    assert (cache["KEY_PREFIX"], cache["TIMEOUT"]) == ("bank-a", 60)
+    assert "key_prefix" not in cache
