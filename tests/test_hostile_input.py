@@ -531,6 +531,8 @@ def _all_forms(superuser):
     from donors.forms_milk import DropOffForm, FreezerCheckForm, RegionForm, ShipmentForm
     from donors.forms_public import SectionForm
     from donors.models import Depot
+    from memorials.forms import LinkDonorForm
+    from memorials.models import Butterfly
     from resources.forms import DirectoryFilterForm
 
     depot = Depot.objects.create(name="Lakeside", city="Duluth", region="MN")
@@ -541,6 +543,7 @@ def _all_forms(superuser):
         RegionForm: [RegionForm(regions=["MN"])],
         DirectoryFilterForm: [DirectoryFilterForm(areas=["Duluth"])],
         SectionForm: [SectionForm(section=s, saved={}) for s in SECTIONS],
+        LinkDonorForm: [LinkDonorForm(butterfly=Butterfly(first_name="Ada"))],
     }
     ours = {
         cls
@@ -640,6 +643,7 @@ def test_staff_and_memorial_forms_strip_hidden_controls_through_their_pages(clie
         "birth_date": "2025-01-02",
         "family_name": "محمد\x1b[0m",
         "contact_email": "family@example.org",
+        "keepsake_wish": "mail",
         "mailing_address": "1 Elm St\r\nDuluth\x07",
         "show_name_consent": "on",
         "website": "",

@@ -369,6 +369,7 @@ def test_no_public_page_with_a_form_to_post_sends_no_referrer(client, coordinato
         "resources:feedback": [],  # answers posts only; its retry form is checked by the browser test
         "resources:sitemap": [],
         "resources:robots": [],
+        "resources:print_css": [],  # a stylesheet
         "resources:page": ["/lactation-after-loss/"],
         "memorials:home": ["/butterflies/"],
         "memorials:thanks": ["/butterflies/thank-you/"],

@@ -293,7 +293,7 @@ def admin_objects(objects, coordinator, volunteer):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from donors.models import FreezerCheck
-    from resources.models import Feedback, GriefResource, MilkBank, Page
+    from resources.models import Feedback, GriefResource, KeepsakeMaker, MilkBank, Page, SearchSynonym
 
     depot = Depot.objects.get(pk=objects["depot"][0])
     seen = {"username": "casey", "ip_address": "203.0.113.7", "user_agent": "test", "path_info": "/admin/"}
@@ -317,6 +317,8 @@ def admin_objects(objects, coordinator, volunteer):
         GriefResource.objects.first(),
         MilkBank.objects.first(),
         Feedback.objects.create(kind=Feedback.Kind.HELPFUL, helpful=True, path="/"),
+        KeepsakeMaker.objects.create(name="Hands that sew"),
+        SearchSynonym.objects.create(phrase="quilt square", means="butterfly"),
     ]
     return {f"{r._meta.app_label}.{r._meta.model_name}": r for r in records}
 

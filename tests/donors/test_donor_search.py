@@ -118,11 +118,16 @@ def test_a_search_on_a_chosen_list_offers_show_all_that_keeps_the_words(client, 
     assert "Adebayo" in client.get(reverse("admin:donors_donor_changelist") + "?" + link).content.decode()
 
 
-@pytest.mark.parametrize("term", ["%", "_", "a" * 5000, "' OR 1=1 --", "<script>", "(", "+", "\u202e"])
+@pytest.mark.parametrize("term", ["%", "_", "a" * 5000, "' OR 1=1 --", "<script>", "(", "+", "\u202ex\u202e"])
 def test_odd_searches_find_nothing_and_never_fail(client, coordinator, people, term):
     login(client, coordinator)
     body = search(client, term)
     assert "0 results" in body and 'id="result_list"' not in body
+
+
+def test_hidden_controls_in_a_search_are_ignored(client, coordinator, people):
+    login(client, coordinator)
+    assert "Adebayo" in search(client, "\u202eZo\u00eb\x1b")
 
 
 def test_control_characters_are_read_as_spaces(client, coordinator, people):
