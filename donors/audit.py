@@ -8,6 +8,7 @@ from .models import (
     Deferral,
     Donor,
     DropOff,
+    LabReport,
     PhoneScreen,
     Questionnaire,
     Release,
@@ -23,3 +24,4 @@ auditlog.register(Release)
 auditlog.register(SignOff)
 auditlog.register(Deferral)
 auditlog.register(DropOff)
+auditlog.register(LabReport)
