@@ -35,7 +35,8 @@ def test_a_coordinator_takes_a_donor_to_approval_and_a_second_person_signs(
     admin_login(page, "casey")
     open_donor(page, donor)
     do(page, "Order bloodwork")
-    page.get_by_label("Lab").fill("Northside Lab")
+    page.get_by_label("Lab:", exact=True).fill("Northside Lab")
+    page.get_by_label("Donor's date of birth (the lab needs it)").fill("1991-03-14")
     submit(page, "Order bloodwork")
     expect(page.get_by_text("Bloodwork ordered. Print the requisition")).to_be_visible()
 
@@ -44,7 +45,7 @@ def test_a_coordinator_takes_a_donor_to_approval_and_a_second_person_signs(
     for group in page.locator("fieldset.radio-group").all():
         group.get_by_label("Negative").check()
     submit(page, "Record bloodwork results")
-    expect(page.get_by_text("Results recorded.")).to_be_visible()
+    expect(page.get_by_text("Results recorded: all negative.")).to_be_visible()
 
     for n in range(2):  # the donor's and the infant's provider releases
         page.get_by_role("link", name="Update").nth(n).click()
@@ -56,9 +57,15 @@ def test_a_coordinator_takes_a_donor_to_approval_and_a_second_person_signs(
 
     do(page, "Sign off")
     submit(page, "Sign off")
-    expect(page.get_by_text("Sign-off recorded.")).to_be_visible()
+    expect(
+        page.get_by_text("Sign-off recorded. A second, different staff member must sign off.")
+    ).to_be_visible()
+    # Sign-off is not offered to the person who already signed; the address typed by hand says why.
+    expect(page.locator(".lifecycle-actions").get_by_role("link", name="Sign off", exact=True)).to_have_count(
+        0
+    )
+    expect(page.get_by_role("link", name="Defer for a while")).to_be_visible()
     page.goto(f"/admin/donors/donor/{donor.pk}/do/sign-off/")
-    submit(page, "Sign off")
     expect(page.get_by_text("You have already signed off this donor")).to_be_visible()
     donor.refresh_from_db()
     assert donor.stage == Stage.READY_FOR_SIGNOFF
@@ -68,6 +75,9 @@ def test_a_coordinator_takes_a_donor_to_approval_and_a_second_person_signs(
     open_donor(page, donor)
     do(page, "Sign off")
     submit(page, "Sign off")
+    expect(
+        page.get_by_text(re.compile(r"Approved: donor number D\d{6}; the donor was emailed\."))
+    ).to_be_visible()
     donor.refresh_from_db()
     assert donor.stage == Stage.APPROVED
     expect(page.get_by_text(re.compile(rf"Maya Example: Approved · {donor.number_label}"))).to_be_visible()
@@ -107,6 +117,6 @@ def test_a_deferral_ends_and_the_donor_is_back_in_the_queue(page, make_donor, co
         page.get_by_role("link", name="Ines Example").click()
         do(page, "End the deferral")
         submit(page, "End the deferral")
-        expect(page.get_by_text("Deferral ended; the donor is back at their step.")).to_be_visible()
+        expect(page.get_by_text("Deferral ended; the donor is back at their step")).to_be_visible()
     donor.refresh_from_db()
     assert donor.stage == Stage.QUESTIONNAIRE_ACCEPTED
