@@ -663,7 +663,8 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             self.message_user(request, refused.message, messages.WARNING)
             return self._back(donor)
         kwargs = spec.form_kwargs(donor) if spec.form_kwargs else {}
-        form = spec.form(request.POST or None, **kwargs)
+        # An empty POST is still a POST: bind it, so a form with nothing chosen says what is missing.
+        form = spec.form(request.POST if request.method == "POST" else None, **kwargs)
         if request.method == "POST" and form.is_valid():
             try:
                 result = spec.run(donor, request.user, **form.service_kwargs())
