@@ -105,6 +105,8 @@ URLS = {
     "admin:donors_donor_release": ("release", staff({"coordinator"})),
     "admin:donors_donor_release_print": ("release", staff({"coordinator"})),
     "admin:donors_donor_requisition": ("bloodwork", staff({"coordinator"})),
+    "admin:donors_donor_lab_report_add": ("bloodwork", staff({"coordinator"})),
+    "admin:donors_donor_lab_report": ("lab_report", staff({"coordinator"})),
     "admin:donors_donor_task_done": ("task", staff({"coordinator"}, others=DENY) | {"coordinator": DENY}),
     # Memorial steps (changing a butterfly is memorial staff's work).
     "admin:memorials_butterfly_sewing": ("butterfly", staff({"memorial"})),
@@ -171,7 +173,8 @@ def test_every_url_pattern_has_an_entry():
 
 
 @pytest.fixture
-def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_model):
+def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_model, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from resources.models import Page
@@ -200,6 +203,13 @@ def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_mo
         mailing_address="1 Elm St",
     )
     device = TOTPDevice.objects.create(user=coordinator2, name="app")
+    settings.MILKBANK_PRIVATE_FILES_DIR = tmp_path / "private"
+    report = t.lab_report_attach(
+        bloodwork=donor.bloodwork_set.first(),
+        by=coordinator,
+        upload=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"),
+        content_type="application/pdf",
+    )
     from django.contrib.contenttypes.models import ContentType
 
     return {
@@ -215,6 +225,7 @@ def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_mo
         "donor_action": [donor.pk, "status-link"],
         "release": [donor.pk, donor.releases.first().pk],
         "bloodwork": [donor.pk, donor.bloodwork_set.first().pk],
+        "lab_report": [donor.pk, report.pk],
         "task": [donor.pk, 999999],
         "quilt": [quilt.pk],
         "butterfly": [butterfly.pk],

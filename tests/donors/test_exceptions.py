@@ -598,3 +598,37 @@ def test_the_audit_section_hides_readings_and_autosaves_unless_asked(client, mak
     full = client.get(url + "?audit=all").content.decode()
     section = full[full.index('id="audit-title"') :].split("</table>")[0]
     assert "access" in section.lower() and "last_saved_at" in section
+
+
+# --- Demo data (item 11) --------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_donor_at_each_exception_answers_to_review_and_different_waits(settings):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from donors import questions
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    coordinator = get_user_model().objects.get(username="coordinator")
+    by_name = {d.first_name: d for d in Donor.objects.all()}
+
+    assert t.steps_open(by_name["Tamsin"], by=coordinator)[0] == "order-repeat"
+    aroha = by_name["Aroha"]
+    assert aroha.email == "" and aroha.stage == Stage.QUESTIONNAIRE_SENT
+    assert aroha.timeline.filter(summary="Questionnaire link texted from the bank's phone").exists()
+    assert by_name["Deja"].tasks.filter(kind=Task.Kind.CALL_BACK, done_at__isnull=True).exists()
+    marisol = by_name["Marisol"]
+    assert marisol.stage == Stage.DEFERRED and marisol.deferred_until < timezone.localdate()
+    assert Donor.objects.needing_action().filter(pk=marisol.pk).exists()
+    park = by_name["Hye-jin"]
+    assert park.signoffs.count() == 1 and "sign-off" not in t.steps_open(park, by=park.signoffs.get().by)
+    assert by_name["Zainab"].stage == Stage.DECLINED
+
+    submitted = by_name["Hannah"].questionnaires.get()
+    rows = questions.review_rows(submitted)
+    answered = [r for r in rows if r.answer != "Not answered"]
+    assert len(answered) >= len(rows) // 2 and submitted.answers["provider_name"]
+    waits = {(timezone.now() - d.stage_changed_at).days for d in Donor.objects.all()}
+    assert len(waits) >= 5 and max(waits) >= 21
