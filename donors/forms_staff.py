@@ -262,6 +262,9 @@ class BloodworkResultsForm(forms.Form):
         (BloodTest.Result.INDETERMINATE, "Indeterminate"),
     ]
 
+    all_negative = forms.BooleanField(
+        label="Every result is negative", required=False, help_text="Saves choosing each one below."
+    )
     drawn_on = forms.DateField(label="Draw date", widget=forms.DateInput(attrs={"type": "date"}))
     lab = forms.CharField(max_length=200, required=False)
     cost = forms.DecimalField(
@@ -281,7 +284,7 @@ class BloodworkResultsForm(forms.Form):
             if code not in self.tests:
                 continue
             self.fields[f"result_{code}"] = forms.ChoiceField(
-                label=f"{label} result", choices=self.RESULT_CHOICES, widget=forms.RadioSelect
+                label=f"{label} result", choices=self.RESULT_CHOICES, widget=forms.RadioSelect, required=False
             )
             self.fields[f"confirmed_{code}"] = forms.BooleanField(
                 label=f"{label}: reactive result confirmed by a second test", required=False
@@ -292,6 +295,14 @@ class BloodworkResultsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for code in self.tests:
+            name, chosen = f"result_{code}", data.get(f"result_{code}")
+            if data.get("all_negative"):
+                if chosen and chosen != BloodTest.Result.NEGATIVE:
+                    self.add_error(name, "You ticked “every result is negative”: untick it, or change this.")
+                data[name] = BloodTest.Result.NEGATIVE
+            elif not chosen and name not in self.errors:
+                self.add_error(name, forms.ValidationError("This field is required.", code="required"))
         for code, label in BloodTest.Test.choices:
             if code not in self.tests:
                 continue

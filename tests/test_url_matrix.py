@@ -104,6 +104,10 @@ URLS = {
     "admin:donors_donor_action": ("donor_action", staff({"coordinator"})),
     "admin:donors_donor_release": ("release", staff({"coordinator"})),
     "admin:donors_donor_release_print": ("release", staff({"coordinator"})),
+    "admin:donors_donor_release_received": (
+        "release",
+        staff({"coordinator"}, others=DENY) | {"coordinator": DENY},
+    ),
     "admin:donors_donor_requisition": ("bloodwork", staff({"coordinator"})),
     "admin:donors_donor_lab_report_add": ("bloodwork", staff({"coordinator"})),
     "admin:donors_donor_lab_report": ("lab_report", staff({"coordinator"})),

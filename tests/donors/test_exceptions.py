@@ -632,3 +632,35 @@ def test_the_demo_has_a_donor_at_each_exception_answers_to_review_and_different_
     assert len(answered) >= len(rows) // 2 and submitted.answers["provider_name"]
     waits = {(timezone.now() - d.stage_changed_at).days for d in Donor.objects.all()}
     assert len(waits) >= 5 and max(waits) >= 21
+
+
+def test_every_result_negative_in_one_tick_and_a_contradiction_is_refused(client, make_donor, coordinator):
+    donor = make_donor(Stage.BLOODWORK_ORDERED)
+    login(client, coordinator)
+    today = timezone.localdate().isoformat()
+    response = client.post(action_url(donor, "record-results"), {"drawn_on": today, "result_hiv": "negative"})
+    assert "This field is required." in response.content.decode()
+    response = client.post(
+        action_url(donor, "record-results"),
+        {"drawn_on": today, "all_negative": "on", "result_hcv": "reactive"},
+    )
+    assert "untick it, or change this" in response.content.decode()
+    assert donor.bloodwork_set.get().status == Bloodwork.Status.ORDERED
+    response = client.post(action_url(donor, "record-results"), {"drawn_on": today, "all_negative": "on"})
+    assert response.status_code == 302
+    assert donor.bloodwork_set.get().status == Bloodwork.Status.CLEAR
+
+
+def test_a_release_received_in_one_click_takes_the_provider_from_the_answers(client, make_donor, coordinator):
+    donor = make_donor(Stage.BLOODWORK_ORDERED)
+    q = donor.questionnaires.get()
+    Questionnaire.objects.filter(pk=q.pk).update(answers={**q.answers, "provider_name": "Dr. Ruth Mbeki"})
+    release = donor.releases.get(kind="donor_provider")
+    url = reverse("admin:donors_donor_release_received", args=[donor.pk, release.pk])
+    login(client, coordinator)
+    assert client.get(url).status_code == 404  # a click, never a link
+    response = client.post(url, follow=True)
+    assert "Donor&#x27;s provider release received." in response.content.decode()
+    release.refresh_from_db()
+    assert release.status == "received" and release.received_on == timezone.localdate()
+    assert release.provider_name == "Dr. Ruth Mbeki"

@@ -63,6 +63,7 @@ def test_an_unclear_result_is_repeated_printed_reported_and_cleared(
     expect(page.get_by_text("1990-05-17")).to_be_visible()
     expect(page.get_by_text(re.compile(r"repeat of R\d{6} \(an unclear result\)"))).to_be_visible()
     expect(page.locator("ul.tests li")).to_have_count(1)
+    axe(page)
     page.go_back()
 
     page.get_by_role("link", name="Attach the lab's report").first.click()
@@ -125,13 +126,14 @@ def test_a_donor_without_email_gets_her_link_by_text_and_opens_it_on_her_phone(
 
 
 def test_a_phone_screen_that_finds_the_donor_not_able_to_donate_declines_in_one_step(
-    page, make_donor, coordinator
+    page, make_donor, coordinator, axe
 ):
     donor = make_donor(first_name="Mirela")
     admin_login(page, "casey")
     open_donor(page, donor)
     page.get_by_role("link", name="Record the phone screen").click()
     expect(page.get_by_label("Outcome")).to_have_value("")
+    axe(page)
     for group in page.locator("fieldset.radio-group").all():
         group.get_by_label("No", exact=True).check()
     page.get_by_label("Length of the call (minutes)").fill("12")
