@@ -664,3 +664,27 @@ def test_a_release_received_in_one_click_takes_the_provider_from_the_answers(cli
     release.refresh_from_db()
     assert release.status == "received" and release.received_on == timezone.localdate()
     assert release.provider_name == "Dr. Ruth Mbeki"
+
+
+def test_anonymizing_a_donor_removes_her_lab_reports_and_their_files(
+    make_donor, coordinator, private_dir, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from donors import privacy
+
+    donor = unclear(make_donor, coordinator)
+    report = t.lab_report_attach(
+        bloodwork=donor.bloodwork_set.get(),
+        by=coordinator,
+        upload=SimpleUploadedFile("x.pdf", PDF),
+        content_type="application/pdf",
+    )
+    stored = private_dir / report.file.name
+    assert privacy.donor_export(donor=donor)["bloodwork"][0]["lab_reports"][0]["type"] == "PDF"
+    t.donor_withdraw(donor=donor, by=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.donor_anonymize(donor=donor, by=coordinator)
+    assert not LabReport.objects.exists()
+    assert not stored.exists()
+    assert donor.bloodwork_set.count() == 1  # the statistics stay
