@@ -273,3 +273,20 @@ def test_each_admin_list_opens_only_for_its_roles(client, personas, label):
             assert status == 200, (label, role, status)
         else:
             assert status in (403, 404), (label, role, status)
+
+
+def test_no_page_has_a_form_inside_another(client, superuser, coordinator, objects):
+    """Every page a person can open, as a superuser (who sees every staff page) and a coordinator: a form
+    inside another form leaves the outer form's buttons dead in the browser."""
+    from tests.donors.test_exceptions import assert_no_nested_forms
+
+    checked = 0
+    for name, (args_key, _) in sorted(URLS.items()):
+        args, query = objects[args_key] if isinstance(objects[args_key], tuple) else (objects[args_key], "")
+        url = reverse(name, args=args) + (f"?{query}" if query else "")
+        for user in (superuser, coordinator):
+            response = _get(client, user, url)
+            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                assert_no_nested_forms(response.content.decode(), url)
+                checked += 1
+    assert checked >= 40
