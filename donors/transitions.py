@@ -53,8 +53,8 @@ def _locked(donor: Donor) -> Donor:
 
 @dataclass(frozen=True)
 class Step:
-    label: str  # the button, and the verb in "Cannot <action> while the donor is at ..."
-    action: str
+    label: str  # the button on the donor page
+    action: str  # the verb in "Cannot <action> while the donor is at ..."
     stages: tuple[str, ...]
     # A further condition, beyond the stage: returns the refusal (code, message) or None. Takes the donor
     # and the staff user (None when the step is not a person's, e.g. the daily job).
@@ -580,6 +580,9 @@ def bloodwork_order_repeat(*, donor: Donor, by, full_redraw: bool = False, lab: 
     return repeat
 
 
+LAB_REPORT_EXTENSIONS = {LabReport.Kind.PDF: "pdf", LabReport.Kind.PNG: "png", LabReport.Kind.JPEG: "jpg"}
+
+
 @transaction.atomic
 def lab_report_attach(*, bloodwork: Bloodwork, by, upload, content_type: str) -> LabReport:
     """Keep the lab's report with the draw it reports on. The form has checked the file's content and size."""
@@ -593,9 +596,6 @@ def lab_report_attach(*, bloodwork: Bloodwork, by, upload, content_type: str) ->
     report.save()
     _note(donor, TimelineEvent.Kind.BLOODWORK, "Lab report attached", by=by)
     return report
-
-
-LAB_REPORT_EXTENSIONS = {LabReport.Kind.PDF: "pdf", LabReport.Kind.PNG: "png", LabReport.Kind.JPEG: "jpg"}
 
 
 @transaction.atomic
