@@ -243,7 +243,14 @@ ACTIONS: dict[str, Action] = {
         f.ConfirmForm,
         "donors.change_donor",
         lambda d, by: t.donor_finish(donor=d, by=by),
-        "Marked as finished. A thank-you was emailed.",
+        lambda donor, _: (
+            "Marked as finished. "
+            + (
+                "A thank-you was emailed."
+                if donor.email
+                else "The donor has no email address: please call to say thank you."
+            )
+        ),
     ),
     "withdraw": Action(
         f.OptionalReasonForm,

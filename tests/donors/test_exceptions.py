@@ -688,3 +688,11 @@ def test_anonymizing_a_donor_removes_her_lab_reports_and_their_files(
     assert not LabReport.objects.exists()
     assert not stored.exists()
     assert donor.bloodwork_set.count() == 1  # the statistics stay
+
+
+def test_finishing_a_donor_without_email_says_to_call_rather_than_emailed(client, make_donor, coordinator):
+    donor = make_donor(Stage.APPROVED)
+    Donor.objects.filter(pk=donor.pk).update(email="")
+    login(client, coordinator)
+    body = client.post(action_url(donor, "finish"), {}, follow=True).content.decode()
+    assert "no email address: please call to say thank you" in body and "was emailed" not in body
