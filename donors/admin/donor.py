@@ -57,6 +57,9 @@ class Action:
     done: Any
     danger: bool = False
     form_kwargs: Any = None
+    # The step that usually follows, opened straight away when it is open to this person (one page load
+    # instead of two): `then(donor, result)` returns its slug, or None to go back to the donor page.
+    then: Any = None
 
     def message(self, donor, result):
         return self.done(donor, result) if callable(self.done) else self.done
@@ -162,6 +165,7 @@ ACTIONS: dict[str, Action] = {
         "donors.add_phonescreen",
         lambda d, by, **kw: t.phone_screen_record(donor=d, by=by, **kw),
         _screened,
+        then=lambda d, screen: "send-questionnaire" if screen.outcome == PhoneScreen.Outcome.PASSED else None,
     ),
     "send-questionnaire": Action(
         f.LinkForm,
@@ -177,6 +181,7 @@ ACTIONS: dict[str, Action] = {
             questionnaire=_need(_open_questionnaire(d), "submitted questionnaire"), by=by, **kw
         ),
         _reviewed,
+        then=lambda d, _: "order-bloodwork",
     ),
     "order-bloodwork": Action(
         f.BloodworkOrderForm,
@@ -200,6 +205,7 @@ ACTIONS: dict[str, Action] = {
         ),
         _resulted,
         form_kwargs=_results_form_kwargs,
+        then=lambda d, _: "sign-off",
     ),
     "sign-off": Action(
         f.SignOffForm,
@@ -694,6 +700,15 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                         how=t.GivenBy.SAID[result.given_by],
                     )
                 self.message_user(request, spec.message(donor, result), messages.SUCCESS)
+                following = spec.then(donor, result) if spec.then else None
+                if (
+                    following
+                    and request.user.has_perm(ACTIONS[following].perm)
+                    and t.step_refusal(donor, following, by=request.user) is None
+                ):
+                    return HttpResponseRedirect(
+                        reverse("admin:donors_donor_action", args=[donor.pk, following])
+                    )
                 return self._back(donor)
         extra = {}
         if action == "sign-off":

@@ -696,3 +696,19 @@ def test_finishing_a_donor_without_email_says_to_call_rather_than_emailed(client
     login(client, coordinator)
     body = client.post(action_url(donor, "finish"), {}, follow=True).content.decode()
     assert "no email address: please call to say thank you" in body and "was emailed" not in body
+
+
+def test_a_step_opens_the_one_that_usually_follows_when_it_is_open(client, make_donor, coordinator):
+    donor = make_donor()
+    login(client, coordinator)
+    response = client.post(action_url(donor, "phone-screen"), screen_post(outcome="passed"))
+    assert response["Location"] == action_url(donor, "send-questionnaire")
+    other = make_donor()
+    response = client.post(action_url(other, "phone-screen"), screen_post(outcome="follow_up"))
+    assert response["Location"] == reverse("admin:donors_donor_change", args=[other.pk])
+    ready = make_donor(Stage.BLOODWORK_ORDERED)
+    for release in ready.releases.all():
+        t.release_update(release=release, by=coordinator, status="received")
+    today = timezone.localdate().isoformat()
+    response = client.post(action_url(ready, "record-results"), {"drawn_on": today, "all_negative": "on"})
+    assert response["Location"] == action_url(ready, "sign-off")

@@ -92,7 +92,9 @@ def test_an_unclear_result_is_repeated_printed_reported_and_cleared(
     expect(
         page.get_by_text("Results recorded: all negative. Every step is done: ready for sign-off.")
     ).to_be_visible()
-    expect(page.get_by_role("heading", name=re.compile("Lena Example: Ready for sign-off"))).to_be_visible()
+    # The next step opens by itself: sign-off, with what is being signed.
+    expect(page.get_by_role("heading", name="What you are signing off")).to_be_visible()
+    expect(page.get_by_text("Lena Example: Ready for sign-off")).to_be_visible()
 
 
 def test_a_donor_without_email_gets_her_link_by_text_and_opens_it_on_her_phone(

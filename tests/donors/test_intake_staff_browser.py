@@ -47,7 +47,8 @@ def test_a_coordinator_screens_an_inquiry_sends_the_link_and_accepts_the_answers
         page.get_by_text("Phone screen recorded: passed. Next: send the questionnaire link.")
     ).to_be_visible()
 
-    page.get_by_role("link", name="Send the questionnaire link").click()
+    # The next step opens by itself: the questionnaire link's page, email chosen as she gave an address.
+    expect(page.get_by_label("Email it to the donor")).to_be_checked()
     page.locator('input[type="submit"][value="Send the questionnaire link"]').click()
     expect(page.get_by_text("Questionnaire link and status page link emailed.")).to_be_visible()
     (mail,) = [m for m in mailoutbox if m.to == ["ngoc@example.org"]]
