@@ -20,6 +20,7 @@ from .models import (
     Deferral,
     Donor,
     DropOff,
+    LabReport,
     PhoneScreen,
     Questionnaire,
     Release,
@@ -40,6 +41,7 @@ auditlog.register(Deferral)
 auditlog.register(DropOff)
 auditlog.register(Shipment)
 auditlog.register(Task)
+auditlog.register(LabReport)
 
 
 @transaction.atomic

@@ -1,15 +1,19 @@
-"""Demo donors at every stage (some bereaved, some research only), then depots and milk.
+"""Demo donors at every stage (some bereaved, some research only), one at each exception a bank meets every
+week (an unclear result, no email address, a call to make again, a deferral that has ended, a first sign-off,
+a decline at the phone screen), waiting for different numbers of days; then depots and milk.
 
 Built through the real transitions, so the demo shows real timelines; mail is kept in memory meanwhile.
 """
 
 import datetime
 
+from django.db.models import F
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from . import questions
 from . import transitions as t
-from .models import BloodTest, Donor, Questionnaire, Release
+from .models import BloodTest, Deferral, Donor, Questionnaire, Release, TimelineEvent
 
 Stage = Donor.Stage
 NEGATIVE = dict.fromkeys(BloodTest.Test.values, BloodTest.Result.NEGATIVE)
@@ -49,6 +53,32 @@ ORDER = [
 ]
 
 
+TEXT_ANSWERS = {
+    "provider_name": "Dr. Amara Okafor, Lakeside Family Clinic",
+    "provider_phone": "612-555-0142",
+    "infant_provider": "Dr. Sam Lee, Northside Pediatrics",
+    "infant_provider_phone": "612-555-0177",
+    "anything_else": "Mornings are best for a call.",
+}
+
+
+def demo_answers(version: str, *, bereaved: bool, name: str) -> dict:
+    """A whole questionnaire answered as a typical eligible donor would, so the review page shows answers."""
+    answers = {}
+    for section in questions.sections_for(version, bereaved=bereaved):
+        for q in section.questions:
+            if q.kind in ("yes_no", "choice"):
+                flagged = (q.flag_if,) if isinstance(q.flag_if, str) else tuple(q.flag_if or ())
+                answers[q.id] = next((v for v, _ in q.options if v not in flagged), q.options[0][0])
+            elif q.kind == "date":
+                answers[q.id] = (timezone.localdate() - datetime.timedelta(days=75)).isoformat()
+            elif q.kind == "number":
+                answers[q.id] = q.min_value or 0
+            elif q.kind == "text" and questions.is_required(q, answers) or q.id in TEXT_ANSWERS:
+                answers[q.id] = TEXT_ANSWERS.get(q.id, f"Nothing to add ({name}).")
+    return answers
+
+
 def _advance(donor, target, a, b):
     """Walk one donor forward with the real transitions until it reaches `target`."""
     while ORDER.index(donor.stage) < ORDER.index(target):
@@ -61,7 +91,10 @@ def _advance(donor, target, a, b):
             t.questionnaire_send(donor=donor, by=a)
         elif stage == Stage.QUESTIONNAIRE_SENT:
             q = donor.questionnaires.get(number=donor.screening_round)
-            t.questionnaire_submit(questionnaire=q, answers=q.answers, flags=[])
+            answers = demo_answers(q.question_set, bereaved=donor.bereaved, name=donor.last_name)
+            t.questionnaire_submit(
+                questionnaire=q, answers=answers, flags=questions.flags_for(q.question_set, answers)
+            )
         elif stage == Stage.QUESTIONNAIRE_SUBMITTED:
             q = donor.questionnaires.get(number=donor.screening_round)
             t.questionnaire_review(questionnaire=q, by=a, decision=Questionnaire.Status.ACCEPTED)
@@ -133,9 +166,81 @@ def seed(*, users, stdout):
                     t.donor_withdraw(donor=donor, by=a, reason="Chose to stop")
                 elif target == Stage.RESEARCH_ONLY:
                     t.donor_move_to_research(donor=donor, by=a, consent=True)
-            stdout.write(f"  {len(PEOPLE)} demo donors at every stage")
+            exceptions = _seed_exceptions(a, b)
+            _spread_waiting_days()
+            stdout.write(f"  {len(PEOPLE)} demo donors at every stage, {exceptions} at the weekly exceptions")
     demo_milk.seed(users=users, stdout=stdout)
     # Finish the demo's "inactive" donor after milk exists, so the thank-you carries a real total.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         for donor in Donor.objects.filter(last_name="Cohen", stage=Stage.APPROVED):
             t.donor_finish(donor=donor, by=a)
+
+
+def _inquiry(first, last, *, email=None, **fields):
+    return t.donor_create_inquiry(
+        first_name=first,
+        last_name=last,
+        email=f"{first.lower()}.{last.lower()}@example.org" if email is None else email,
+        phone=fields.pop("phone", "555-0190"),
+        contact_consent=True,
+        **fields,
+    )
+
+
+def _seed_exceptions(a, b) -> int:
+    """One donor at each exception of issue 12, each with its way forward on the donor page."""
+    # An unclear result: Hepatitis C indeterminate; the page offers "Order a repeat test".
+    unclear = _inquiry("Tamsin", "Reyes")
+    Donor.objects.filter(pk=unclear.pk).update(date_of_birth=datetime.date(1993, 6, 2))
+    unclear.refresh_from_db()
+    _advance(unclear, Stage.BLOODWORK_ORDERED, a, b)
+    t.bloodwork_record_results(
+        bloodwork=unclear.bloodwork_set.get(status="ordered"),
+        by=a,
+        drawn_on=timezone.localdate() - datetime.timedelta(days=4),
+        results={**NEGATIVE, "hcv": BloodTest.Result.INDETERMINATE},
+        cost="85.00",
+    )
+    # No email address: the questionnaire link is given by text, and the timeline says so.
+    no_email = _inquiry("Aroha", "Ngata", email="", preferred_contact=Donor.ContactMethod.TEXT)
+    _advance(no_email, Stage.PHONE_SCREEN_PASSED, a, b)
+    t.questionnaire_send(donor=no_email, by=a, given_by=t.GivenBy.TEXT)
+    # A call to make again: the call-back task stays open.
+    again = _inquiry("Deja", "Brooks", best_time_to_call="After 6 pm")
+    t.phone_screen_record(
+        donor=again, by=a, minutes=6, answers={}, outcome="follow_up", notes="Baby woke up; call tomorrow"
+    )
+    # A deferral that has ended: in the "needing action" list until the daily job or a coordinator ends it.
+    ended = _inquiry("Marisol", "Ortiz", bereaved=True)
+    _advance(ended, Stage.QUESTIONNAIRE_ACCEPTED, a, b)
+    t.donor_defer(
+        donor=ended, by=a, reason="Taking some time", until=timezone.localdate() + datetime.timedelta(1)
+    )
+    today = timezone.localdate()
+    Deferral.objects.filter(donor=ended).update(
+        starts_on=today - datetime.timedelta(days=30), ends_on=today - datetime.timedelta(days=1)
+    )
+    Donor.objects.filter(pk=ended.pk).update(deferred_until=today - datetime.timedelta(days=1))
+    # A first sign-off: only the other coordinator is offered "Sign off".
+    signed_once = _inquiry("Hye-jin", "Park")
+    _advance(signed_once, Stage.READY_FOR_SIGNOFF, a, b)
+    t.donor_sign_off(donor=signed_once, by=a, note="All paperwork checked")
+    # Declined at the phone screen, with the reason, in the same step.
+    declined = _inquiry("Zainab", "Ali")
+    t.phone_screen_record(
+        donor=declined,
+        by=a,
+        minutes=14,
+        answers={},
+        outcome="not_eligible",
+        reason="Ongoing treatment that passes into milk",
+    )
+    return 6
+
+
+def _spread_waiting_days():
+    """Donors waiting 0 to 30 days at their step, so "waiting since" and "overdue" mean something."""
+    for n, donor_id in enumerate(Donor.objects.order_by("pk").values_list("pk", flat=True)):
+        delta = datetime.timedelta(days=(0, 1, 3, 6, 9, 13, 21, 30)[n % 8], hours=n % 5)
+        Donor.objects.filter(pk=donor_id).update(stage_changed_at=F("stage_changed_at") - delta)
+        TimelineEvent.objects.filter(donor_id=donor_id).update(at=F("at") - delta)

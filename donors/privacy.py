@@ -27,6 +27,7 @@ from .models import (
     Deferral,
     Donor,
     DropOff,
+    LabReport,
     PhoneScreen,
     Questionnaire,
     Release,
@@ -134,7 +135,7 @@ def donor_export(*, donor: Donor) -> dict:
     questionnaires = list(donor.questionnaires.order_by("number"))
     for q in questionnaires:
         q.donor = donor
-    bloodwork = list(donor.bloodwork_set.order_by("ordered_at").prefetch_related("tests"))
+    bloodwork = list(donor.bloodwork_set.order_by("ordered_at").prefetch_related("tests", "reports"))
     data = {
         "exported_at": _iso(timezone.now()),
         "bank": settings.MILKBANK["NAME"],
@@ -216,6 +217,10 @@ def donor_export(*, donor: Donor) -> dict:
                 "tests": [
                     {"test": t.get_test_display(), "result": t.get_result_display(), "confirmed": t.confirmed}
                     for t in b.tests.all()
+                ],
+                "lab_reports": [
+                    {"added": _iso(r.uploaded_at), "type": r.get_content_type_display()}
+                    for r in b.reports.all()
                 ],
             }
             for b in bloodwork
@@ -384,6 +389,11 @@ def donor_anonymize(*, donor: Donor, by, today: datetime.date | None = None) -> 
         PhoneScreen.objects.filter(donor=locked).update(answers={}, notes="")
         Questionnaire.objects.filter(donor=locked).update(answers={}, flags=[], review_note="")
         Bloodwork.objects.filter(donor=locked).update(lab="")
+        # The lab's reports carry her name: the rows go now, the files once this commits.
+        reports = LabReport.objects.filter(bloodwork__donor=locked)
+        files = [(r.file.storage, r.file.name) for r in reports]
+        reports.delete()
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
         Release.objects.filter(donor=locked).update(
             provider_name="", provider_phone="", provider_fax="", clinic="", notes=""
         )

@@ -1,8 +1,9 @@
 """Reminders for donors and the coordinators' daily summary. Safe to run any number of times a day.
 
-Each reminder is claimed in `ReminderSent` (unique per donor, kind and key) before it is sent, so a second
-run, or two runs at once, never send the same reminder twice. Bereaved donors get one gentle reminder where
-others get two, and anyone who opted out gets none.
+Deferrals whose end date has come are ended here, so a paused donor is never left waiting for someone to
+remember her. Each reminder is claimed in `ReminderSent` (unique per donor, kind and key) before it is sent,
+so a second run, or two runs at once, never send the same reminder twice. Bereaved donors get one gentle
+reminder where others get two, and anyone who opted out gets none.
 """
 
 import datetime
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import notify
+from . import notify, transitions
 from .models import Donor, Release, ReminderSent
 
 Stage = Donor.Stage
@@ -75,6 +76,18 @@ def send_reminders(*, now: datetime.datetime | None = None) -> Summary:
             _remind(
                 donor, "bloodwork", f"{until:%Y%m%d}", "reminder_bloodwork", {"valid_until": until}, summary
             )
+
+    # Deferrals that have ended: back to their step, the donor told (in deferral_end), the coordinators too.
+    ended = []
+    for donor in Donor.objects.filter(stage=Stage.DEFERRED, deferred_until__lte=today).order_by("pk"):
+        try:
+            back_to = transitions.deferral_end(donor=donor, by=None)
+        except transitions.TransitionRefused:
+            continue  # moved by a coordinator meanwhile
+        ended.append({"pk": donor.pk, "stage_label": Stage(back_to).label, "emailed": bool(donor.email)})
+        summary.count("deferral_ended")
+    if ended:
+        notify.email_coordinators(name="coordinator_deferrals_ended", context={"donors": ended})
 
     # Deferrals ending soon: a gentle note that we will be in touch.
     for donor in Donor.objects.filter(

@@ -18,6 +18,7 @@ ROLE_PERMISSIONS = {
         "donors.questionnaire": ["view", "change"],
         "donors.bloodwork": ["view", "add", "change"],
         "donors.bloodtest": ["view"],
+        "donors.labreport": ["view", "add"],
         "donors.release": ["view", "add", "change"],
         "donors.signoff": ["view", "add"],
         "donors.deferral": ["view"],

@@ -5,7 +5,8 @@ who, when and why on the timeline. A refused move raises `TransitionRefused` wit
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from .models import (
     Counter,
     Deferral,
     Donor,
+    LabReport,
     PhoneScreen,
     Questionnaire,
     Release,
@@ -38,19 +40,161 @@ class TransitionRefused(ValidationError):
 
 
 def _locked(donor: Donor) -> Donor:
-    """Re-read the donor under a row lock so two staff acting at once are serialised."""
-    fresh = Donor.objects.select_for_update().get(pk=donor.pk)
-    # Keep the caller's object in step, so they see the result of what they asked for.
-    donor.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
-    return fresh
+    """Re-read the donor under a row lock so two staff acting at once are serialised. Work on the row this
+    returns; the caller's object is left as it was (they re-read it to see the result)."""
+    return Donor.objects.select_for_update().get(pk=donor.pk)
 
 
-def _require(donor: Donor, allowed: list[str], action: str) -> None:
-    if donor.stage not in allowed:
-        raise TransitionRefused(
-            f"Cannot {action} while the donor is at “{donor.get_stage_display()}”.",
-            code="wrong_stage",
+# --- The lifecycle table ---------------------------------------------------------------------------------
+#
+# Which step may happen at which stage, in one place. The donor page offers a step's button only when
+# `step_refusal()` has nothing to say, and the service behind the button asks the same question under the
+# row lock before it changes anything, so a stale tab or a hand-made POST meets the same rule.
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str  # the button on the donor page
+    action: str  # the verb in "Cannot <action> while the donor is at ..."
+    stages: tuple[str, ...]
+    # A further condition, beyond the stage: returns the refusal (code, message) or None. Takes the donor
+    # and the staff user (None when the step is not a person's, e.g. the daily job).
+    check: Callable[[Donor, object], tuple[str, str] | None] | None = None
+
+
+def _open_bloodwork_check(donor, user):
+    if not donor.bloodwork_set.filter(status=Bloodwork.Status.ORDERED).exists():
+        return "missing", "There is no ordered bloodwork to act on."
+    return None
+
+
+def _unclear_check(donor, user):
+    if donor.bloodwork_set.filter(status=Bloodwork.Status.ORDERED).exists():
+        return "already_ordered", "A test is already ordered: record its results first."
+    if unclear_bloodwork(donor) is None:
+        return "nothing_unclear", "There is no unclear result to repeat."
+    return None
+
+
+def _order_check(donor, user):
+    if donor.bloodwork_set.filter(status=Bloodwork.Status.ORDERED).exists():
+        return "already_ordered", "Bloodwork is already ordered: record its results first."
+    return None
+
+
+def _signoff_check(donor, user):
+    if user is not None and donor.signoffs.filter(screening_round=donor.screening_round, by=user).exists():
+        return (
+            "same_person",
+            "You have already signed off this donor. A second, different staff member must sign off.",
         )
+    return None
+
+
+def _deferral_over_check(donor, user):
+    if donor.deferred_until and donor.deferred_until > timezone.localdate():
+        return "not_ended", f"This deferral runs until {donor.deferred_until:%B %-d, %Y}."
+    return None
+
+
+def _has_links_check(donor, user):
+    if not donor.links.filter(revoked_at__isnull=True).exists():
+        return "no_links", "The donor has no open private link."
+    return None
+
+
+_OPEN = (*Stage.in_screening(), Stage.APPROVED, Stage.DEFERRED, Stage.RESEARCH_ONLY)
+
+STEPS: dict[str, Step] = {
+    "phone-screen": Step(
+        "Record the phone screen", "record a phone screen", (Stage.INQUIRY, Stage.PHONE_SCREEN_PASSED)
+    ),
+    "send-questionnaire": Step(
+        "Send the questionnaire link",
+        "send the questionnaire",
+        (Stage.PHONE_SCREEN_PASSED, Stage.QUESTIONNAIRE_SENT),
+    ),
+    "submit-questionnaire": Step(
+        "Send the questionnaire answers", "send the questionnaire answers", (Stage.QUESTIONNAIRE_SENT,)
+    ),
+    "review": Step("Review the questionnaire", "review the questionnaire", (Stage.QUESTIONNAIRE_SUBMITTED,)),
+    "order-bloodwork": Step(
+        "Order bloodwork",
+        "order bloodwork",
+        (Stage.QUESTIONNAIRE_ACCEPTED, Stage.BLOODWORK_RESULTED),
+        _order_check,
+    ),
+    "order-repeat": Step(
+        "Order a repeat test", "order a repeat test", (Stage.BLOODWORK_ORDERED,), _unclear_check
+    ),
+    "record-results": Step(
+        "Record bloodwork results",
+        "record bloodwork results",
+        (Stage.BLOODWORK_ORDERED, Stage.BLOODWORK_RESULTED, Stage.READY_FOR_SIGNOFF),
+        _open_bloodwork_check,
+    ),
+    "update-release": Step(
+        "Update a medical release", "update a medical release", (*Stage.in_screening(), Stage.APPROVED)
+    ),
+    "sign-off": Step("Sign off", "sign off", (Stage.READY_FOR_SIGNOFF,), _signoff_check),
+    "defer": Step("Defer for a while", "defer", (*Stage.in_screening(), Stage.APPROVED)),
+    "end-deferral": Step("End the deferral", "end a deferral", (Stage.DEFERRED,), _deferral_over_check),
+    "research": Step(
+        "Move to research only", "move to research only", (*Stage.in_screening(), Stage.DEFERRED)
+    ),
+    "status-link": Step(
+        "Give the donor their status page link", "send a status link", (*_OPEN, Stage.INACTIVE)
+    ),
+    "revoke-links": Step(
+        "Stop the donor's private links", "stop the private links", (*_OPEN, Stage.INACTIVE), _has_links_check
+    ),
+    "finish": Step("Finished donating", "mark as finished", (Stage.APPROVED, Stage.RESEARCH_ONLY)),
+    "withdraw": Step("Withdraw (the donor's choice)", "withdraw", _OPEN),
+    "decline": Step(
+        "Decline permanently", "decline", (*Stage.in_screening(), Stage.APPROVED, Stage.DEFERRED)
+    ),
+}
+
+
+def step_refusal(donor: Donor, slug: str, *, by=None) -> TransitionRefused | None:
+    """Why this step may not happen now, or None when it may. The one rule for buttons and services."""
+    step = STEPS[slug]
+    if donor.stage not in step.stages:
+        return TransitionRefused(
+            f"Cannot {step.action} while the donor is at “{donor.get_stage_display()}”.", code="wrong_stage"
+        )
+    if step.check is not None:
+        refused = step.check(donor, by)
+        if refused is not None:
+            code, message = refused
+            return TransitionRefused(message, code=code)
+    return None
+
+
+def steps_open(donor: Donor, *, by=None) -> list[str]:
+    """The steps that may happen now, in the table's order (the donor page's buttons)."""
+    return [slug for slug in STEPS if step_refusal(donor, slug, by=by) is None]
+
+
+def _require_step(donor: Donor, slug: str, *, by=None) -> None:
+    refused = step_refusal(donor, slug, by=by)
+    if refused is not None:
+        raise refused
+
+
+def unclear_bloodwork(donor: Donor) -> Bloodwork | None:
+    """The donor's newest full panel when its result was not clear (and no repeat has cleared it yet)."""
+    newest = donor.bloodwork_set.filter(repeat_of__isnull=True).order_by("-ordered_at", "-id").first()
+    return newest if newest is not None and newest.status == Bloodwork.Status.INDETERMINATE else None
+
+
+def unresolved_tests(panel: Bloodwork) -> list[str]:
+    """The tests of a panel whose newest result (the panel's own, or its latest repeat's) is not negative."""
+    latest = {t.test: t.result for t in panel.tests.all()}
+    for repeat in panel.repeats.exclude(status=Bloodwork.Status.ORDERED).order_by("ordered_at", "id"):
+        latest.update({t.test: t.result for t in repeat.tests.all()})
+    negative = BloodTest.Result.NEGATIVE
+    return [code for code in BloodTest.Test.values if code in latest and latest[code] != negative]
 
 
 def _move(donor: Donor, to: str, *, by, summary: str, reason: str = "", **fields) -> None:
@@ -147,11 +291,19 @@ def phone_screen_record(
     answers: Mapping[str, str],
     outcome: str,
     notes: str = "",
+    reason: str = "",
+    defer_until: datetime.date | None = None,
     screened_at: datetime.datetime | None = None,
 ) -> PhoneScreen:
-    """Rule 1: record the spoken screen. A pass moves the donor on; other outcomes stay for staff."""
-    _locked(donor)
-    _require(donor, [Stage.INQUIRY, Stage.PHONE_SCREEN_PASSED], "record a phone screen")
+    """Rule 1: record the spoken screen, and act on its outcome in the same step: a pass moves the donor on,
+    "call again" keeps a call-back task, "not now" defers until a date, "not able to donate" declines."""
+    donor = _locked(donor)
+    _require_step(donor, "phone-screen", by=by)
+    Outcome = PhoneScreen.Outcome
+    if outcome in (Outcome.DEFERRED, Outcome.NOT_ELIGIBLE) and not reason.strip():
+        raise TransitionRefused("Please give the reason.", code="reason_required")
+    if outcome == Outcome.DEFERRED and defer_until is None:
+        raise TransitionRefused("Give the date the deferral ends.", code="no_end")
     screen = PhoneScreen(
         donor=donor,
         screened_by=by,
@@ -163,9 +315,23 @@ def phone_screen_record(
     )
     screen.full_clean()
     screen.save()
+    if outcome == Outcome.FOLLOW_UP:
+        if not donor.tasks.filter(kind=Task.Kind.CALL_BACK, done_at__isnull=True).exists():
+            Task.objects.create(
+                donor=donor,
+                kind=Task.Kind.CALL_BACK,
+                title="Call again to finish the phone screen",
+                due_on=timezone.localdate() + datetime.timedelta(days=2),
+            )
+        _note(donor, TimelineEvent.Kind.PHONE_SCREEN, "Phone screen: call again", by=by)
+        return screen
     _close_call_back(donor, by=by)
-    if outcome == PhoneScreen.Outcome.PASSED and donor.stage == Stage.INQUIRY:
+    if outcome == Outcome.PASSED and donor.stage == Stage.INQUIRY:
         _move(donor, Stage.PHONE_SCREEN_PASSED, by=by, summary=f"Phone screen passed ({minutes} min)")
+    elif outcome == Outcome.NOT_ELIGIBLE:
+        _decline(donor, by=by, reason=reason, summary="Declined at the phone screen")
+    elif outcome == Outcome.DEFERRED:
+        _defer(donor, by=by, reason=reason, until=defer_until)
     else:
         _note(donor, TimelineEvent.Kind.PHONE_SCREEN, f"Phone screen: {screen.get_outcome_display()}", by=by)
     return screen
@@ -174,20 +340,77 @@ def phone_screen_record(
 # --- Questionnaire (rules 2, 3) --------------------------------------------------------------------
 
 
-@transaction.atomic
-def questionnaire_send(*, donor: Donor, by) -> str:
-    """Rule 2: issue (or re-issue) the questionnaire link and email it. Returns the link's full URL.
+class GivenBy:
+    """How a private link reached the donor: emailed by the app, or given by a coordinator from the bank's
+    phone when the donor has no email address (or asked for a text)."""
 
-    Sending again revokes the old link. Only after a passing phone screen.
+    EMAIL = "email"
+    TEXT = "text"
+    CALL = "call"
+    CHOICES = [
+        (EMAIL, "Email it to the donor"),
+        (TEXT, "I will text it from the bank's phone"),
+        (CALL, "I will read it out on a call"),
+    ]
+    SAID = {EMAIL: "emailed", TEXT: "texted from the bank's phone", CALL: "read out on a phone call"}
+
+
+class LinkGiven(str):
+    """A link just issued: the URL itself, plus how it was given. `message` is the ready-to-send text for a
+    coordinator to text or read out: it carries the live link, so it is shown once, on the page that answers
+    the click, and stored nowhere."""
+
+    def __new__(cls, url: str, *, given_by: str, message: str = "", status_url: str = ""):
+        given = super().__new__(cls, url)
+        given.given_by, given.message, given.status_url = given_by, message, status_url
+        return given
+
+    @property
+    def url(self) -> str:
+        return str(self)
+
+    @property
+    def emailed(self) -> bool:
+        return self.given_by == GivenBy.EMAIL
+
+
+def _given_by(donor: Donor, given_by: str) -> str:
+    if given_by not in GivenBy.SAID:
+        raise TransitionRefused("Choose how the link reaches the donor.", code="bad_given_by")
+    if given_by == GivenBy.EMAIL and not donor.email:
+        raise TransitionRefused(
+            "This donor has no email address. Choose to text the link from the bank's phone or read it out "
+            "on a call.",
+            code="no_email",
+        )
+    return given_by
+
+
+def _status_url(donor: Donor, *, by, keep_current: bool = False) -> str:
+    _, token = links.link_issue(
+        donor=donor, purpose=AccessLink.Purpose.STATUS, by=by, keep_current=keep_current
+    )
+    return _absolute(reverse("donors:status", args=[token]))
+
+
+@transaction.atomic
+def questionnaire_send(*, donor: Donor, by, given_by: str = GivenBy.EMAIL) -> LinkGiven:
+    """Rule 2: issue (or re-issue) the questionnaire link, with the status-page link so the donor can follow
+    her steps from now on, and email them, or hand them to the coordinator to text or read out.
+
+    Sending again revokes the old links. Only after a passing phone screen.
     """
+    from django.utils.translation import gettext
+
     from .questions import CURRENT_VERSION
 
-    _locked(donor)
-    _require(donor, [Stage.PHONE_SCREEN_PASSED, Stage.QUESTIONNAIRE_SENT], "send the questionnaire")
+    donor = _locked(donor)
+    _require_step(donor, "send-questionnaire", by=by)
     if not phone_screen_passed(donor):
         raise TransitionRefused(
             "The questionnaire is sent only after a passing phone screen.", code="no_phone_screen"
         )
+    given_by = _given_by(donor, given_by)
     link, token = links.link_issue(donor=donor, purpose=AccessLink.Purpose.QUESTIONNAIRE, by=by)
     questionnaire = donor.questionnaires.filter(number=donor.screening_round).first()
     if questionnaire is None:
@@ -198,23 +421,46 @@ def questionnaire_send(*, donor: Donor, by) -> str:
         questionnaire.link = link
         questionnaire.save(update_fields=["link"])
     url = _absolute(reverse("donors:questionnaire", args=[token]))
+    status_url = _status_url(donor, by=by)
+    said = GivenBy.SAID[given_by]
     if donor.stage == Stage.PHONE_SCREEN_PASSED:
-        _move(donor, Stage.QUESTIONNAIRE_SENT, by=by, summary="Questionnaire link sent")
+        _move(donor, Stage.QUESTIONNAIRE_SENT, by=by, summary=f"Questionnaire link {said}")
     else:
         _note(
             donor,
             TimelineEvent.Kind.LINK,
-            "Questionnaire link sent again (the old link no longer works)",
+            f"Questionnaire link {said} again (the old link no longer works)",
             by=by,
         )
-    notify.email_donor(
-        donor=donor,
-        name="questionnaire_link",
-        context={"url": url, "expires_at": link.expires_at},
-        by=by,
-        summary="questionnaire link",
-    )
-    return url
+    if given_by == GivenBy.EMAIL:
+        notify.email_donor(
+            donor=donor,
+            name="questionnaire_link",
+            context={"url": url, "expires_at": link.expires_at, "status_url": status_url},
+            by=by,
+            summary="questionnaire link and status page link",
+        )
+        return LinkGiven(url, given_by=given_by, status_url=status_url)
+    message = gettext(
+        "%(bank)s: your private link to the health questionnaire: %(url)s It works until %(until)s. "
+        "To see your steps at any time: %(status_url)s"
+    ) % {
+        "bank": settings.MILKBANK["NAME"],
+        "url": url,
+        "until": f"{timezone.localtime(link.expires_at):%B %-d, %Y}",
+        "status_url": status_url,
+    }
+    return LinkGiven(url, given_by=given_by, message=message, status_url=status_url)
+
+
+@transaction.atomic
+def links_revoke(*, donor: Donor, by) -> int:
+    """Stop every private link the donor holds (a link read out to the wrong person, a lost phone)."""
+    donor = _locked(donor)
+    _require_step(donor, "revoke-links", by=by)
+    count = links.link_revoke_all(donor=donor)
+    _note(donor, TimelineEvent.Kind.LINK, "Private links stopped; send a new one when needed", by=by)
+    return count
 
 
 @transaction.atomic
@@ -236,7 +482,7 @@ def questionnaire_submit(
     """Freeze the answers for a coordinator. Flagged answers make a review task, never a decline."""
     donor = _locked(questionnaire.donor)
     questionnaire.donor = donor
-    _require(donor, [Stage.QUESTIONNAIRE_SENT], "send the questionnaire answers")
+    _require_step(donor, "submit-questionnaire")
     locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if locked.is_frozen:
         raise TransitionRefused("These answers were already sent.", code="frozen")
@@ -262,7 +508,7 @@ def questionnaire_submit(
 def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, note: str = "") -> None:
     """Accept, ask for follow-up, or find the answers not acceptable (which declines, with the reason)."""
     donor = _locked(questionnaire.donor)
-    _require(donor, [Stage.QUESTIONNAIRE_SUBMITTED], "review the questionnaire")
+    _require_step(donor, "review", by=by)
     if questionnaire.status not in (Questionnaire.Status.SUBMITTED, Questionnaire.Status.NEEDS_FOLLOW_UP):
         raise TransitionRefused("Only submitted answers can be reviewed.", code="not_submitted")
     if decision not in (
@@ -296,10 +542,17 @@ def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, not
 
 
 @transaction.atomic
-def bloodwork_order(*, donor: Donor, by, lab: str = "") -> Bloodwork:
-    """Order the panel and open the provider releases the donor needs."""
-    _locked(donor)
-    _require(donor, [Stage.QUESTIONNAIRE_ACCEPTED, Stage.BLOODWORK_RESULTED], "order bloodwork")
+def bloodwork_order(
+    *, donor: Donor, by, lab: str = "", date_of_birth: datetime.date | None = None
+) -> Bloodwork:
+    """Order the panel and open the provider releases the donor needs. The date of birth, when given, goes
+    on the donor's record (the requisition needs it)."""
+    donor = _locked(donor)
+    _require_step(donor, "order-bloodwork", by=by)
+    if date_of_birth is not None:
+        donor.date_of_birth = date_of_birth
+        donor.version += 1  # an edit form opened before this would otherwise blank it again
+        donor.save(update_fields=["date_of_birth", "version", "updated_at"])
     bloodwork = Bloodwork.objects.create(donor=donor, ordered_by=by, lab=lab)
     BloodTest.objects.bulk_create([BloodTest(bloodwork=bloodwork, test=t) for t in BloodTest.Test.values])
     Release.objects.get_or_create(donor=donor, kind=Release.Kind.DONOR_PROVIDER)
@@ -310,6 +563,48 @@ def bloodwork_order(*, donor: Donor, by, lab: str = "") -> Bloodwork:
     else:
         _note(donor, TimelineEvent.Kind.BLOODWORK, "Bloodwork ordered again", by=by)
     return bloodwork
+
+
+@transaction.atomic
+def bloodwork_order_repeat(*, donor: Donor, by, full_redraw: bool = False, lab: str = "") -> Bloodwork:
+    """Order the test(s) again after an unclear result: only the unclear ones, or a full redraw of the panel.
+
+    A partial repeat belongs to its panel (`repeat_of`); when it comes back negative the panel is clear from
+    its own draw date. A full redraw is a new panel that stands on its own.
+    """
+    donor = _locked(donor)
+    _require_step(donor, "order-repeat", by=by)
+    panel = unclear_bloodwork(donor)
+    codes = BloodTest.Test.values if full_redraw else unresolved_tests(panel)
+    repeat = Bloodwork.objects.create(
+        donor=donor, ordered_by=by, lab=lab or panel.lab, repeat_of=None if full_redraw else panel
+    )
+    BloodTest.objects.bulk_create([BloodTest(bloodwork=repeat, test=code) for code in codes])
+    for task in Task.objects.filter(donor=donor, kind=Task.Kind.FOLLOW_UP_RESULT, done_at__isnull=True):
+        task.done_at, task.done_by = timezone.now(), by
+        task.save(update_fields=["done_at", "done_by"])
+    names = ", ".join(BloodTest.Test(code).label for code in codes)
+    what = "Full redraw ordered" if full_redraw else f"Repeat test ordered: {names}"
+    _note(donor, TimelineEvent.Kind.BLOODWORK, what, by=by)
+    return repeat
+
+
+LAB_REPORT_EXTENSIONS = {LabReport.Kind.PDF: "pdf", LabReport.Kind.PNG: "png", LabReport.Kind.JPEG: "jpg"}
+
+
+@transaction.atomic
+def lab_report_attach(*, bloodwork: Bloodwork, by, upload, content_type: str) -> LabReport:
+    """Keep the lab's report with the draw it reports on. The form has checked the file's content and size."""
+    donor = _locked(bloodwork.donor)
+    report = LabReport(
+        bloodwork=bloodwork, uploaded_by=by, content_type=content_type, size=upload.size, file=upload
+    )
+    report.full_clean(exclude=["file"])
+    # A name of our own: the donor's file name may carry her name or the lab's reference.
+    report.file.save(f"report-{bloodwork.pk}.{LAB_REPORT_EXTENSIONS[content_type]}", upload, save=False)
+    report.save()
+    _note(donor, TimelineEvent.Kind.BLOODWORK, "Lab report attached", by=by)
+    return report
 
 
 @transaction.atomic
@@ -326,23 +621,25 @@ def bloodwork_record_results(
     """Rule 4: record the panel. A confirmed reactive result declines the donor and opens a task to tell the
     donor's provider; an indeterminate (or unconfirmed reactive) result opens a follow-up task."""
     donor = _locked(bloodwork.donor)
+    _require_step(donor, "record-results", by=by)
     bloodwork = Bloodwork.objects.select_for_update().get(pk=bloodwork.pk)
     if bloodwork.status != Bloodwork.Status.ORDERED:
         raise TransitionRefused("These results were already recorded.", code="already_resulted")
     if drawn_on > timezone.localdate():
         raise TransitionRefused("The draw date cannot be in the future.", code="future_draw")
-    missing = set(BloodTest.Test.values) - set(results)
+    tests = {t.test: t for t in bloodwork.tests.all()}
+    results = {code: result for code, result in results.items() if code in tests}
+    missing = set(tests) - set(results)
     if missing:
         names = ", ".join(label for code, label in BloodTest.Test.choices if code in missing)
         raise TransitionRefused(f"Enter a result for every test: {names}.", code="missing_results")
     confirmed = confirmed or {}
-    tests = {t.test: t for t in bloodwork.tests.all()}
     for code, result in results.items():
         if result not in BloodTest.Result.values or result == BloodTest.Result.PENDING:
             raise TransitionRefused(
                 "Each result must be negative, reactive or indeterminate.", code="bad_result"
             )
-        test = tests.get(code) or BloodTest(bloodwork=bloodwork, test=code)
+        test = tests[code]
         test.result = result
         test.confirmed = bool(confirmed.get(code)) and result == BloodTest.Result.REACTIVE
         test.save()
@@ -363,6 +660,11 @@ def bloodwork_record_results(
         bloodwork.status = Bloodwork.Status.INDETERMINATE
     bloodwork.full_clean()
     bloodwork.save()
+    panel = bloodwork.repeat_of
+    if panel is not None and bloodwork.status == Bloodwork.Status.CLEAR:
+        # The repeat covered every test still unclear on its panel: the panel is clear from its own draw.
+        panel.status = Bloodwork.Status.CLEAR
+        panel.save(update_fields=["status"])
 
     if bloodwork.status == Bloodwork.Status.REACTIVE:
         Task.objects.create(
@@ -378,15 +680,21 @@ def bloodwork_record_results(
         Task.objects.create(
             donor=donor,
             kind=Task.Kind.FOLLOW_UP_RESULT,
-            title="Follow up a bloodwork result that was not clear",
+            title="Order a repeat of the bloodwork result that was not clear",
             due_on=timezone.localdate() + datetime.timedelta(days=3),
         )
-        _note(donor, TimelineEvent.Kind.BLOODWORK, "Bloodwork needs follow-up", by=by)
+        _note(
+            donor,
+            TimelineEvent.Kind.BLOODWORK,
+            "Bloodwork needs follow-up: order a repeat test or a full redraw",
+            by=by,
+        )
     else:
+        summary = "Repeat test negative: bloodwork all negative" if panel else "Bloodwork all negative"
         if donor.stage == Stage.BLOODWORK_ORDERED:
-            _move(donor, Stage.BLOODWORK_RESULTED, by=by, summary="Bloodwork all negative")
+            _move(donor, Stage.BLOODWORK_RESULTED, by=by, summary=summary)
         else:
-            _note(donor, TimelineEvent.Kind.BLOODWORK, "Bloodwork all negative", by=by)
+            _note(donor, TimelineEvent.Kind.BLOODWORK, summary, by=by)
         _maybe_ready(donor, by=by)
     return bloodwork
 
@@ -402,6 +710,7 @@ def release_update(
     **details,
 ) -> Release:
     donor = _locked(release.donor)
+    _require_step(donor, "update-release", by=by)
     release.status = status
     if sent_on is not None:
         release.sent_on = sent_on
@@ -466,16 +775,11 @@ def _next_donor_number() -> int:
 @transaction.atomic
 def donor_sign_off(*, donor: Donor, by, note: str = "") -> bool:
     """Rule 6: one staff sign-off. The second, by a different person, approves. Returns True on approval."""
-    _locked(donor)
-    _require(donor, [Stage.READY_FOR_SIGNOFF], "sign off")
+    donor = _locked(donor)
+    _require_step(donor, "sign-off", by=by)
     missing = missing_for_signoff(donor)
     if missing:
         raise TransitionRefused("Still needed before sign-off: " + "; ".join(missing) + ".", code="not_ready")
-    if donor.signoffs.filter(screening_round=donor.screening_round, by=by).exists():
-        raise TransitionRefused(
-            "You have already signed off this donor. A second, different staff member must sign off.",
-            code="same_person",
-        )
     SignOff.objects.create(donor=donor, screening_round=donor.screening_round, by=by, note=note)
     count = donor.signoffs.filter(screening_round=donor.screening_round).count()
     if count < 2:
@@ -513,9 +817,10 @@ def _decline(donor: Donor, *, by, reason: str, summary: str) -> None:
 
 @transaction.atomic
 def donor_decline(*, donor: Donor, by, reason: str) -> None:
-    _locked(donor)
-    if donor.stage in (Stage.DECLINED, Stage.WITHDRAWN, Stage.INACTIVE):
+    donor = _locked(donor)
+    if donor.is_closed:
         raise TransitionRefused("This donor's file is already closed.", code="closed")
+    _require_step(donor, "decline", by=by)
     if not reason.strip():
         raise TransitionRefused("Please give the reason.", code="reason_required")
     _decline(donor, by=by, reason=reason, summary="Declined")
@@ -524,10 +829,14 @@ def donor_decline(*, donor: Donor, by, reason: str) -> None:
 @transaction.atomic
 def donor_defer(*, donor: Donor, by, reason: str, until: datetime.date) -> Deferral:
     """A temporary deferral: the donor comes back to the same step after `until`."""
-    _locked(donor)
-    _require(donor, [*Stage.in_screening(), Stage.APPROVED], "defer")
+    donor = _locked(donor)
+    _require_step(donor, "defer", by=by)
     if not reason.strip():
         raise TransitionRefused("Please give the reason.", code="reason_required")
+    return _defer(donor, by=by, reason=reason, until=until)
+
+
+def _defer(donor: Donor, *, by, reason: str, until: datetime.date) -> Deferral:
     today = timezone.localdate()
     if until <= today:
         raise TransitionRefused("A deferral must end after today.", code="end_in_past")
@@ -553,14 +862,11 @@ def donor_defer(*, donor: Donor, by, reason: str, until: datetime.date) -> Defer
 
 
 @transaction.atomic
-def deferral_end(*, donor: Donor, by=None) -> None:
-    """Bring a deferred donor back to the step they were on, once the deferral has ended."""
-    _locked(donor)
-    _require(donor, [Stage.DEFERRED], "end a deferral")
-    if donor.deferred_until and donor.deferred_until > timezone.localdate():
-        raise TransitionRefused(
-            f"This deferral runs until {donor.deferred_until:%B %-d, %Y}.", code="not_ended"
-        )
+def deferral_end(*, donor: Donor, by=None) -> str:
+    """Bring a deferred donor back to the step they were on, once the deferral has ended, and tell them
+    (kindly). Returns the stage they are back at. `by` is None when the daily job ends it."""
+    donor = _locked(donor)
+    _require_step(donor, "end-deferral", by=by)
     back_to = donor.return_stage or Stage.INQUIRY
     new_round = {}
     if back_to == Stage.APPROVED:
@@ -570,9 +876,10 @@ def deferral_end(*, donor: Donor, by=None) -> None:
             # and two new sign-offs (the round number keeps the earlier approval's sign-offs apart).
             back_to = Stage.PHONE_SCREEN_PASSED
             new_round = {"screening_round": donor.screening_round + 1}
-    Deferral.objects.filter(donor=donor, kind=Deferral.Kind.TEMPORARY, ended_at__isnull=True).update(
-        ended_at=timezone.now()
-    )
+    # One save per row (never a bulk update), so the audit log keeps an entry for each.
+    for deferral in Deferral.objects.filter(donor=donor, kind=Deferral.Kind.TEMPORARY, ended_at__isnull=True):
+        deferral.ended_at = timezone.now()
+        deferral.save(update_fields=["ended_at"])
     _move(
         donor,
         back_to,
@@ -582,14 +889,23 @@ def deferral_end(*, donor: Donor, by=None) -> None:
         return_stage="",
         **new_round,
     )
+    notify.email_donor(
+        donor=donor,
+        name="deferral_ended",
+        context={"waiting_on_us": back_to in Stage.waiting_on_staff(), "approved": back_to == Stage.APPROVED},
+        by=by,
+        summary="the pause has ended",
+    )
+    return back_to
 
 
 @transaction.atomic
 def donor_withdraw(*, donor: Donor, by, reason: str = "") -> None:
     """The donor's own choice to stop. Always allowed while the file is open."""
-    _locked(donor)
+    donor = _locked(donor)
     if donor.is_closed:
         raise TransitionRefused("This donor's file is already closed.", code="closed")
+    _require_step(donor, "withdraw", by=by)
     links.link_revoke_all(donor=donor)
     _close_call_back(donor, by=by)
     _move(
@@ -606,8 +922,8 @@ def donor_withdraw(*, donor: Donor, by, reason: str = "") -> None:
 @transaction.atomic
 def donor_move_to_research(*, donor: Donor, by, consent: bool) -> None:
     """Rule 7: research only, with the donor's consent, skipping the screening steps."""
-    _locked(donor)
-    _require(donor, [*Stage.in_screening(), Stage.DEFERRED], "move to research only")
+    donor = _locked(donor)
+    _require_step(donor, "research", by=by)
     if not consent:
         raise TransitionRefused("Record the donor's consent to give milk for research.", code="no_consent")
     if donor.dropoffs.filter(use="clinical").exists():
@@ -631,19 +947,31 @@ def donor_move_to_research(*, donor: Donor, by, consent: bool) -> None:
 
 
 @transaction.atomic
-def status_link_send(*, donor: Donor, by=None, keep_current: bool = False) -> str:
-    """Email the donor a fresh link to their status page (the old one stops working; with `keep_current`,
-    only once the new one is opened: see links.link_issue). Returns the URL."""
+def status_link_send(
+    *, donor: Donor, by=None, given_by: str = GivenBy.EMAIL, keep_current: bool = False
+) -> LinkGiven:
+    """Give the donor a fresh link to their status page (the old one stops working; with `keep_current`, only
+    once the new one is opened: see links.link_issue): emailed, or handed to the coordinator to text or read
+    out."""
+    from django.utils.translation import gettext
+
+    donor = _locked(donor)
     if donor.is_closed and donor.stage != Stage.INACTIVE:
         raise TransitionRefused("This donor's file is closed, so no status link is sent.", code="closed")
-    _, token = links.link_issue(
-        donor=donor, purpose=AccessLink.Purpose.STATUS, by=by, keep_current=keep_current
-    )
-    url = _absolute(reverse("donors:status", args=[token]))
-    notify.email_donor(
-        donor=donor, name="status_link", context={"url": url}, by=by, summary="status page link"
-    )
-    return url
+    _require_step(donor, "status-link", by=by)
+    given_by = _given_by(donor, given_by)
+    url = _status_url(donor, by=by, keep_current=keep_current)
+    if given_by == GivenBy.EMAIL:
+        notify.email_donor(
+            donor=donor, name="status_link", context={"url": url}, by=by, summary="status page link"
+        )
+        return LinkGiven(url, given_by=given_by)
+    _note(donor, TimelineEvent.Kind.LINK, f"Status page link {GivenBy.SAID[given_by]}", by=by)
+    message = gettext("%(bank)s: your private page to see your steps: %(url)s") % {
+        "bank": settings.MILKBANK["NAME"],
+        "url": url,
+    }
+    return LinkGiven(url, given_by=given_by, message=message)
 
 
 def donor_total_ml(donor: Donor) -> int:
@@ -655,8 +983,8 @@ def donor_total_ml(donor: Donor) -> int:
 @transaction.atomic
 def donor_finish(*, donor: Donor, by) -> None:
     """The donor has finished. Bereaved donors get a gentle thank-you and the memorial invitation."""
-    _locked(donor)
-    _require(donor, [Stage.APPROVED, Stage.RESEARCH_ONLY], "mark as finished")
+    donor = _locked(donor)
+    _require_step(donor, "finish", by=by)
     links.link_revoke_all(donor=donor, purpose=AccessLink.Purpose.QUESTIONNAIRE)
     _move(donor, Stage.INACTIVE, by=by, summary="Finished donating", finished_on=timezone.localdate())
     total = donor_total_ml(donor)

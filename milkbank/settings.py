@@ -350,3 +350,10 @@ MILKBANK = {
     # `check --deploy` refuses a console, file or in-memory mail backend unless this says it is meant.
     "ALLOW_LOCAL_EMAIL": _bool("MILKBANK_ALLOW_LOCAL_EMAIL", False),
 }
+
+# Files staff attach (the lab's bloodwork reports): kept outside the static and media paths, so the web server
+# never serves them; the app hands them only to coordinators, and logs each opening.
+MILKBANK_PRIVATE_FILES_DIR = Path(
+    env.str("MILKBANK_PRIVATE_FILES_DIR", default=str(BASE_DIR / "private-files"))
+)
+MILKBANK_LAB_REPORT_MAX_MB = _bounded_int("MILKBANK_LAB_REPORT_MAX_MB", 10, 1, 100)

@@ -113,7 +113,13 @@ URLS = {
     "admin:donors_donor_action": ("donor_action", staff({"coordinator"})),
     "admin:donors_donor_release": ("release", staff({"coordinator"})),
     "admin:donors_donor_release_print": ("release", staff({"coordinator"})),
+    "admin:donors_donor_release_received": (
+        "release",
+        staff({"coordinator"}, others=DENY) | {"coordinator": DENY},
+    ),
     "admin:donors_donor_requisition": ("bloodwork", staff({"coordinator"})),
+    "admin:donors_donor_lab_report_add": ("bloodwork", staff({"coordinator"})),
+    "admin:donors_donor_lab_report": ("lab_report", staff({"coordinator"})),
     "admin:donors_donor_task_done": ("task", staff({"coordinator"}, others=DENY) | {"coordinator": DENY}),
     # Memorial steps (changing a butterfly is memorial staff's work).
     "admin:memorials_butterfly_sewing": ("butterfly", staff({"memorial"})),
@@ -183,7 +189,8 @@ def test_every_url_pattern_has_an_entry():
 
 
 @pytest.fixture
-def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_model):
+def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_model, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from resources.models import Page
@@ -212,6 +219,13 @@ def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_mo
         mailing_address="1 Elm St",
     )
     device = TOTPDevice.objects.create(user=coordinator2, name="app")
+    settings.MILKBANK_PRIVATE_FILES_DIR = tmp_path / "private"
+    report = t.lab_report_attach(
+        bloodwork=donor.bloodwork_set.first(),
+        by=coordinator,
+        upload=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"),
+        content_type="application/pdf",
+    )
     from django.contrib.contenttypes.models import ContentType
 
     from memorials.services import butterfly_request_for_family
@@ -233,6 +247,7 @@ def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_mo
         "donor_action": [donor.pk, "status-link"],
         "release": [donor.pk, donor.releases.first().pk],
         "bloodwork": [donor.pk, donor.bloodwork_set.first().pk],
+        "lab_report": [donor.pk, report.pk],
         "task": [donor.pk, 999999],
         "quilt": [quilt.pk],
         "butterfly": [butterfly.pk],
@@ -403,3 +418,20 @@ def test_each_admin_action_page_with_a_missing_id_is_404(client, personas, super
         if not ok:
             wrong[role] = status
     assert not wrong, f"{name} ({url}): {wrong}"
+
+
+def test_no_page_has_a_form_inside_another(client, superuser, coordinator, objects):
+    """Every page a person can open, as a superuser (who sees every staff page) and a coordinator: a form
+    inside another form leaves the outer form's buttons dead in the browser."""
+    from tests.donors.test_exceptions import assert_no_nested_forms
+
+    checked = 0
+    for name, (args_key, _) in sorted(URLS.items()):
+        args, query = objects[args_key] if isinstance(objects[args_key], tuple) else (objects[args_key], "")
+        url = reverse(name, args=args) + (f"?{query}" if query else "")
+        for user in (superuser, coordinator):
+            response = _get(client, user, url)
+            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                assert_no_nested_forms(response.content.decode(), url)
+                checked += 1
+    assert checked >= 40

@@ -17,11 +17,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
 from milkbank import roles
@@ -34,6 +35,7 @@ from ..milk_services import milk_tiles
 from ..models import (
     Bloodwork,
     Donor,
+    LabReport,
     PhoneScreen,
     Questionnaire,
     Release,
@@ -47,15 +49,22 @@ Stage = Donor.Stage
 
 @dataclass(frozen=True)
 class Action:
-    """One lifecycle action on the donor page: who may do it, when, with which form, through which service."""
+    """One lifecycle action on the donor page: who may do it, with which form, through which service. When it
+    may happen is donors.transitions.STEPS (the label comes from there too); `done` turns the service's
+    result into the message that says what happened and what comes next."""
 
-    label: str
     form: type
     perm: str
-    stages: tuple
     run: Any
-    done: str
+    done: Any
     danger: bool = False
+    form_kwargs: Any = None
+    # The step that usually follows, opened straight away when it is open to this person (one page load
+    # instead of two): `then(donor, result)` returns its slug, or None to go back to the donor page.
+    then: Any = None
+
+    def message(self, donor, result):
+        return self.done(donor, result) if callable(self.done) else self.done
 
 
 def _open_questionnaire(donor):
@@ -82,118 +91,216 @@ def _need(obj, what):
     return obj
 
 
+def _screened(donor, screen):
+    donor.refresh_from_db()
+    if screen.outcome == PhoneScreen.Outcome.PASSED:
+        return "Phone screen recorded: passed. Next: send the questionnaire link."
+    if screen.outcome == PhoneScreen.Outcome.NOT_ELIGIBLE:
+        return "Phone screen recorded: the donor is declined, with the reason on the timeline."
+    if screen.outcome == PhoneScreen.Outcome.DEFERRED:
+        return f"Phone screen recorded: deferred until {donor.deferred_until:%Y-%m-%d}."
+    return "Phone screen recorded: the call-back task stays open, so someone calls again."
+
+
+def _link_done(what):
+    def done(donor, given):
+        if given.emailed:
+            return f"{what} emailed. Any older link no longer works."
+        return f"{what} ready to {'text' if given.given_by == t.GivenBy.TEXT else 'read out'}."
+
+    return done
+
+
+def _reviewed(donor, _):
+    donor.refresh_from_db()
+    if donor.stage == Stage.QUESTIONNAIRE_ACCEPTED:
+        return "Review recorded: accepted. Next: order bloodwork."
+    if donor.stage == Stage.DECLINED:
+        return "Review recorded: the donor is declined, with the reason on the timeline."
+    return "Review recorded: needs follow-up. Call the donor, then review again."
+
+
+def _resulted(donor, bloodwork):
+    donor.refresh_from_db()
+    if bloodwork.status == Bloodwork.Status.REACTIVE:
+        return (
+            "Results recorded: confirmed reactive. The donor is declined; a task asks you to tell "
+            "their provider."
+        )
+    if bloodwork.status == Bloodwork.Status.INDETERMINATE:
+        return "Results recorded: not clear. Next: order a repeat test or a full redraw."
+    if donor.stage == Stage.READY_FOR_SIGNOFF:
+        return "Results recorded: all negative. Every step is done: ready for sign-off."
+    missing = t.missing_for_signoff(donor)
+    return "Results recorded: all negative." + (f" Still needed: {'; '.join(missing)}." if missing else "")
+
+
+def _signed(donor, approved):
+    donor.refresh_from_db()
+    if not approved:
+        return "Sign-off recorded. A second, different staff member must sign off."
+    told = "the donor was emailed" if donor.email else "the donor has no email address: call with the news"
+    return f"Approved: donor number {donor.number_label}; {told}."
+
+
+def _deferral_ended(donor, back_to):
+    return f"Deferral ended; the donor is back at their step (“{Stage(back_to).label}”)."
+
+
+def _link_form_kwargs(donor):
+    return {"has_email": bool(donor.email)}
+
+
+def _results_form_kwargs(donor):
+    bloodwork = _open_bloodwork(donor)
+    return {"tests": [test.test for test in bloodwork.tests.all()] if bloodwork else None}
+
+
+def _repeat_form_kwargs(donor):
+    panel = t.unclear_bloodwork(donor)
+    return {"unclear": t.unresolved_tests(panel) if panel else []}
+
+
 ACTIONS: dict[str, Action] = {
     "phone-screen": Action(
-        "Record the phone screen",
         f.PhoneScreenForm,
         "donors.add_phonescreen",
-        (Stage.INQUIRY, Stage.PHONE_SCREEN_PASSED),
         lambda d, by, **kw: t.phone_screen_record(donor=d, by=by, **kw),
-        "Phone screen recorded.",
+        _screened,
+        then=lambda d, screen: "send-questionnaire" if screen.outcome == PhoneScreen.Outcome.PASSED else None,
     ),
     "send-questionnaire": Action(
-        "Send the questionnaire link",
-        f.ConfirmForm,
+        f.LinkForm,
         "donors.change_donor",
-        (Stage.PHONE_SCREEN_PASSED, Stage.QUESTIONNAIRE_SENT),
-        lambda d, by: t.questionnaire_send(donor=d, by=by),
-        "Questionnaire link emailed. Any older link no longer works.",
+        lambda d, by, **kw: t.questionnaire_send(donor=d, by=by, **kw),
+        _link_done("Questionnaire link and status page link"),
+        form_kwargs=_link_form_kwargs,
     ),
     "review": Action(
-        "Review the questionnaire",
         f.ReviewForm,
         "donors.change_questionnaire",
-        (Stage.QUESTIONNAIRE_SUBMITTED,),
         lambda d, by, **kw: t.questionnaire_review(
             questionnaire=_need(_open_questionnaire(d), "submitted questionnaire"), by=by, **kw
         ),
-        "Review recorded.",
+        _reviewed,
+        then=lambda d, _: "order-bloodwork",
     ),
     "order-bloodwork": Action(
-        "Order bloodwork",
         f.BloodworkOrderForm,
         "donors.add_bloodwork",
-        (Stage.QUESTIONNAIRE_ACCEPTED, Stage.BLOODWORK_RESULTED),
         lambda d, by, **kw: t.bloodwork_order(donor=d, by=by, **kw),
         "Bloodwork ordered. Print the requisition from the bloodwork list below.",
+        form_kwargs=lambda donor: {"needs_date_of_birth": donor.date_of_birth is None},
+    ),
+    "order-repeat": Action(
+        f.BloodworkRepeatForm,
+        "donors.add_bloodwork",
+        lambda d, by, **kw: t.bloodwork_order_repeat(donor=d, by=by, **kw),
+        "Repeat ordered. Print its requisition from the bloodwork list below, then record the result.",
+        form_kwargs=_repeat_form_kwargs,
     ),
     "record-results": Action(
-        "Record bloodwork results",
         f.BloodworkResultsForm,
         "donors.change_bloodwork",
-        (Stage.BLOODWORK_ORDERED, Stage.BLOODWORK_RESULTED, Stage.READY_FOR_SIGNOFF),
         lambda d, by, **kw: t.bloodwork_record_results(
             bloodwork=_need(_open_bloodwork(d), "ordered bloodwork"), by=by, **kw
         ),
-        "Results recorded.",
+        _resulted,
+        form_kwargs=_results_form_kwargs,
+        then=lambda d, _: "sign-off",
     ),
     "sign-off": Action(
-        "Sign off",
         f.SignOffForm,
         "donors.add_signoff",
-        (Stage.READY_FOR_SIGNOFF,),
         lambda d, by, **kw: t.donor_sign_off(donor=d, by=by, **kw),
-        "Sign-off recorded.",
+        _signed,
     ),
     "defer": Action(
-        "Defer for a while",
         f.DeferForm,
         "donors.change_donor",
-        (*Stage.in_screening(), Stage.APPROVED),
         lambda d, by, **kw: t.donor_defer(donor=d, by=by, **kw),
-        "Donor deferred.",
+        "Donor deferred. The daily job brings them back to their step when the deferral ends.",
     ),
     "end-deferral": Action(
-        "End the deferral",
         f.ConfirmForm,
         "donors.change_donor",
-        (Stage.DEFERRED,),
         lambda d, by: t.deferral_end(donor=d, by=by),
-        "Deferral ended; the donor is back at their step.",
+        _deferral_ended,
     ),
     "research": Action(
-        "Move to research only",
         f.ResearchForm,
         "donors.change_donor",
-        (*Stage.in_screening(), Stage.DEFERRED),
         lambda d, by, **kw: t.donor_move_to_research(donor=d, by=by, **kw),
         "Donor moved to research only.",
     ),
     "status-link": Action(
-        "Email the donor their status page link",
+        f.LinkForm,
+        "donors.change_donor",
+        lambda d, by, **kw: t.status_link_send(donor=d, by=by, **kw),
+        _link_done("Status page link"),
+        form_kwargs=_link_form_kwargs,
+    ),
+    "revoke-links": Action(
         f.ConfirmForm,
         "donors.change_donor",
-        (*Stage.in_screening(), Stage.APPROVED, Stage.DEFERRED, Stage.RESEARCH_ONLY, Stage.INACTIVE),
-        lambda d, by: t.status_link_send(donor=d, by=by),
-        "Status page link emailed.",
+        lambda d, by: t.links_revoke(donor=d, by=by),
+        "The donor's private links no longer open. Give a new one when needed.",
+        danger=True,
     ),
     "finish": Action(
-        "Finished donating",
         f.ConfirmForm,
         "donors.change_donor",
-        (Stage.APPROVED, Stage.RESEARCH_ONLY),
         lambda d, by: t.donor_finish(donor=d, by=by),
-        "Marked as finished. A thank-you was emailed.",
+        lambda donor, _: (
+            "Marked as finished. "
+            + (
+                "A thank-you was emailed."
+                if donor.email
+                else "The donor has no email address: please call to say thank you."
+            )
+        ),
     ),
     "withdraw": Action(
-        "Withdraw (the donor's choice)",
         f.OptionalReasonForm,
         "donors.change_donor",
-        (*Stage.in_screening(), Stage.APPROVED, Stage.DEFERRED, Stage.RESEARCH_ONLY),
         lambda d, by, **kw: t.donor_withdraw(donor=d, by=by, **kw),
         "Donor withdrawn.",
         danger=True,
     ),
     "decline": Action(
-        "Decline permanently",
         f.ReasonForm,
         "donors.change_donor",
-        (*Stage.in_screening(), Stage.APPROVED, Stage.DEFERRED),
         lambda d, by, **kw: t.donor_decline(donor=d, by=by, **kw),
         "Donor declined.",
         danger=True,
     ),
 }
+
+
+def _release_initial(donor, release):
+    """A release's provider, filled from the donor's questionnaire answers when the release has none yet."""
+    if release.provider_name:
+        return {}
+    questionnaire = (
+        donor.questionnaires.exclude(status=Questionnaire.Status.DRAFT).order_by("-number").first()
+    )
+    answers = questionnaire.answers if questionnaire else {}
+    keys = (
+        ("provider_name", "provider_phone")
+        if release.kind == Release.Kind.DONOR_PROVIDER
+        else ("infant_provider", "infant_provider_phone")
+    )
+    filled = {"provider_name": answers.get(keys[0]), "provider_phone": answers.get(keys[1])}
+    return {name: v.strip()[:200] for name, v in filled.items() if isinstance(v, str) and v.strip()}
+
+
+def lifecycle_actions(donor, user):
+    """The donor page's buttons: the steps the lifecycle table allows now, that this person may take."""
+    return [
+        (slug, t.STEPS[slug], ACTIONS[slug])
+        for slug in t.steps_open(donor, by=user)
+        if slug in ACTIONS and user.has_perm(ACTIONS[slug].perm)
+    ]
 
 
 class ShowFilter(admin.SimpleListFilter):
@@ -449,7 +556,9 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         questionnaires = list(donor.questionnaires.select_related("reviewed_by"))
         for q in questionnaires:
             q.review_rows = _review_rows(q)
-        bloodwork = list(donor.bloodwork_set.prefetch_related("tests").select_related("ordered_by"))
+        bloodwork = list(
+            donor.bloodwork_set.prefetch_related("tests", "reports").select_related("ordered_by", "repeat_of")
+        )
         related = {
             PhoneScreen: list(donor.phone_screens.select_related("screened_by")),
             Questionnaire: questionnaires,
@@ -464,16 +573,20 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                     content_type=ContentType.objects.get_for_model(model),
                     object_pk__in=[str(o.pk) for o in objects],
                 )
-        audit = (
-            LogEntry.objects.filter(audit_filter)
-            .select_related("actor", "content_type")
-            .order_by("-timestamp")[:30]
-        )
-        actions = [
-            (slug, action)
-            for slug, action in ACTIONS.items()
-            if donor.stage in action.stages and request.user.has_perm(action.perm)
-        ]
+        # Readings (the access log) and the donor's own autosaves drown out the changes staff look for:
+        # hidden unless asked for with ?audit=all.
+        show_all_audit = request.GET.get("audit") == "all"
+        audit = LogEntry.objects.filter(audit_filter)
+        if not show_all_audit:
+            autosave = (
+                Q(content_type=ContentType.objects.get_for_model(Questionnaire))
+                & Q(action=LogEntry.Action.UPDATE)
+                & Q(changes__has_key="last_saved_at")
+                & ~Q(changes__has_key="status")
+            )
+            audit = audit.exclude(action=LogEntry.Action.ACCESS).exclude(autosave)
+        audit = audit.select_related("actor", "content_type").order_by("-timestamp")[:30]
+        actions = lifecycle_actions(donor, request.user)
         return {
             "donor": donor,
             "phone_screens": related[PhoneScreen],
@@ -485,6 +598,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             "tasks": list(donor.tasks.filter(done_at__isnull=True)),
             "timeline": list(donor.timeline.select_related("by")[:50]),
             "audit_entries": audit,
+            "show_all_audit": show_all_audit,
             "lifecycle_actions": actions,
             "missing_for_signoff": t.missing_for_signoff(donor)
             if donor.stage in Stage.in_screening()
@@ -507,6 +621,11 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                 name="donors_donor_release",
             ),
             path(
+                "<int:donor_id>/release/<int:release_id>/received/",
+                wrap(self.release_received_view),
+                name="donors_donor_release_received",
+            ),
+            path(
                 "<int:donor_id>/release/<int:release_id>/print/",
                 wrap(self.release_print_view),
                 name="donors_donor_release_print",
@@ -515,6 +634,16 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                 "<int:donor_id>/bloodwork/<int:bloodwork_id>/requisition/",
                 wrap(self.requisition_view),
                 name="donors_donor_requisition",
+            ),
+            path(
+                "<int:donor_id>/bloodwork/<int:bloodwork_id>/report/",
+                wrap(self.lab_report_add_view),
+                name="donors_donor_lab_report_add",
+            ),
+            path(
+                "<int:donor_id>/lab-report/<int:report_id>/",
+                wrap(self.lab_report_view),
+                name="donors_donor_lab_report",
             ),
             path(
                 "<int:donor_id>/task/<int:task_id>/done/",
@@ -547,14 +676,41 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             raise Http404("No such action.")
         if not request.user.has_perm(spec.perm):
             raise PermissionDenied
-        form = spec.form(request.POST or None)
+        step = t.STEPS[action]
+        refused = t.step_refusal(donor, action, by=request.user)
+        if refused is not None and request.method != "POST":
+            # The same rule the service applies on POST: say why, on the donor page, rather than a dead form.
+            self.message_user(request, refused.message, messages.WARNING)
+            return self._back(donor)
+        kwargs = spec.form_kwargs(donor) if spec.form_kwargs else {}
+        # An empty POST is still a POST: bind it, so a form with nothing chosen says what is missing.
+        form = spec.form(request.POST if request.method == "POST" else None, **kwargs)
         if request.method == "POST" and form.is_valid():
             try:
-                spec.run(donor, request.user, **form.service_kwargs())
+                result = spec.run(donor, request.user, **form.service_kwargs())
             except t.TransitionRefused as refused:
                 form.add_error(None, refused)
             else:
-                self.message_user(request, spec.done, messages.SUCCESS)
+                if isinstance(result, t.LinkGiven) and not result.emailed:
+                    # Shown once, in this answer, and stored nowhere: the page carries a live link.
+                    return self._page(
+                        request,
+                        donor,
+                        "admin/donors/donor/link_given.html",
+                        title="Give the donor the link",
+                        given=result,
+                        how=t.GivenBy.SAID[result.given_by],
+                    )
+                self.message_user(request, spec.message(donor, result), messages.SUCCESS)
+                following = spec.then(donor, result) if spec.then else None
+                if (
+                    following
+                    and request.user.has_perm(ACTIONS[following].perm)
+                    and t.step_refusal(donor, following, by=request.user) is None
+                ):
+                    return HttpResponseRedirect(
+                        reverse("admin:donors_donor_action", args=[donor.pk, following])
+                    )
                 return self._back(donor)
         extra = {}
         if action == "sign-off":
@@ -581,7 +737,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             "admin/donors/donor/action.html",
             form=form,
             action=spec,
-            title=spec.label,
+            title=step.label,
             **extra,
         )
 
@@ -590,7 +746,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         donor = self._donor_or_404(request, donor_id)
         release = get_object_or_404(Release, pk=release_id, donor=donor)
-        form = f.ReleaseForm(request.POST or None, instance=release)
+        form = f.ReleaseForm(request.POST or None, instance=release, initial=_release_initial(donor, release))
         if request.method == "POST" and form.is_valid():
             try:
                 data = form.service_kwargs()
@@ -605,16 +761,86 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             except t.TransitionRefused as refused:
                 form.add_error(None, refused)
             else:
-                self.message_user(request, "Release updated.", messages.SUCCESS)
+                donor.refresh_from_db()
+                after = (
+                    " Every step is done: ready for sign-off."
+                    if donor.stage == Stage.READY_FOR_SIGNOFF
+                    else ""
+                )
+                self.message_user(request, f"Release updated.{after}", messages.SUCCESS)
                 return self._back(donor)
         return self._page(
             request,
             donor,
             "admin/donors/donor/action.html",
             form=form,
-            action=Action(f"{release.get_kind_display()} release", f.ReleaseForm, "", (), None, ""),
+            action=Action(f.ReleaseForm, "", None, ""),
             title=f"{release.get_kind_display()} release",
         )
+
+    def release_received_view(self, request, donor_id, release_id):
+        """One click from the donor page: the release came back today (the provider filled from the
+        questionnaire when the release names none)."""
+        if request.method != "POST":
+            raise Http404
+        if not request.user.has_perm("donors.change_release"):
+            raise PermissionDenied
+        donor = self._donor_or_404(request, donor_id)
+        release = get_object_or_404(Release, pk=release_id, donor=donor)
+        try:
+            t.release_update(
+                release=release,
+                by=request.user,
+                status=Release.Status.RECEIVED,
+                received_on=timezone.localdate(),
+                **_release_initial(donor, release),
+            )
+        except t.TransitionRefused as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            return self._back(donor)
+        donor.refresh_from_db()
+        after = " Every step is done: ready for sign-off." if donor.stage == Stage.READY_FOR_SIGNOFF else ""
+        self.message_user(request, f"{release.get_kind_display()} release received.{after}", messages.SUCCESS)
+        return self._back(donor)
+
+    def lab_report_add_view(self, request, donor_id, bloodwork_id):
+        if not request.user.has_perm("donors.add_labreport"):
+            raise PermissionDenied
+        donor = self._donor_or_404(request, donor_id)
+        bloodwork = get_object_or_404(Bloodwork, pk=bloodwork_id, donor=donor)
+        form = f.LabReportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            t.lab_report_attach(bloodwork=bloodwork, by=request.user, **form.service_kwargs())
+            self.message_user(request, "Lab report attached.", messages.SUCCESS)
+            return self._back(donor)
+        return self._page(
+            request,
+            donor,
+            "admin/donors/donor/action.html",
+            form=form,
+            action=Action(f.LabReportForm, "", None, ""),
+            title="Attach the lab's report",
+            multipart=True,
+        )
+
+    def lab_report_view(self, request, donor_id, report_id):
+        """The report itself, to coordinators only, each opening in the access log. Never cached."""
+        if not request.user.has_perm("donors.view_labreport"):
+            raise PermissionDenied
+        donor = self._donor_or_404(request, donor_id)
+        report = get_object_or_404(LabReport, pk=report_id, bloodwork__donor=donor)
+        try:
+            handle = report.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The file is missing.") from None
+        record_access(report, how=VIEW)
+        extension = t.LAB_REPORT_EXTENSIONS[report.content_type]
+        response = FileResponse(
+            handle, content_type=report.content_type, filename=f"lab-report-{report.pk}.{extension}"
+        )
+        response["X-Content-Type-Options"] = "nosniff"  # the type was told by the file's content
+        add_never_cache_headers(response)
+        return response
 
     def release_print_view(self, request, donor_id, release_id):
         donor = self._donor_or_404(request, donor_id)

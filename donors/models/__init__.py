@@ -1,6 +1,15 @@
 from .donor import AccessLink, Counter, Donor, ReminderSent, Task, TimelineEvent
 from .milk import Depot, DropOff, FreezerCheck, Shipment
-from .screening import BloodTest, Bloodwork, Deferral, PhoneScreen, Questionnaire, Release, SignOff
+from .screening import (
+    BloodTest,
+    Bloodwork,
+    Deferral,
+    LabReport,
+    PhoneScreen,
+    Questionnaire,
+    Release,
+    SignOff,
+)
 
 __all__ = [
     "AccessLink",
@@ -12,6 +21,7 @@ __all__ = [
     "Donor",
     "DropOff",
     "FreezerCheck",
+    "LabReport",
     "PhoneScreen",
     "ReminderSent",
     "Questionnaire",

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,9 +15,9 @@ class PhoneScreen(models.Model):
 
     class Outcome(models.TextChoices):
         PASSED = "passed", "Passed: send the questionnaire"
-        FOLLOW_UP = "follow_up", "Needs a follow-up call"
-        DEFERRED = "deferred", "Not now: defer"
-        NOT_ELIGIBLE = "not_eligible", "Not able to donate"
+        FOLLOW_UP = "follow_up", "Call again (keeps a call-back task)"
+        DEFERRED = "deferred", "Not now: defer until a date"
+        NOT_ELIGIBLE = "not_eligible", "Not able to donate (declines, with the reason)"
 
     donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="phone_screens")
     screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -94,7 +95,9 @@ class Questionnaire(models.Model):
 
 class BloodworkQuerySet(models.QuerySet):
     def clear(self):
-        return self.filter(status=Bloodwork.Status.CLEAR, drawn_on__isnull=False)
+        """Full panels with every result negative. A clear repeat of one test clears its full panel, which
+        then counts from its own (earlier) draw date; the repeat never stands for the panel on its own."""
+        return self.filter(status=Bloodwork.Status.CLEAR, drawn_on__isnull=False, repeat_of__isnull=True)
 
 
 class Bloodwork(models.Model):
@@ -124,6 +127,14 @@ class Bloodwork(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.ORDERED)
+    repeat_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+        help_text="The full panel whose unclear result this repeats (only its unclear tests are drawn).",
+    )
 
     objects = BloodworkQuerySet.as_manager()
 
@@ -287,3 +298,49 @@ class Deferral(models.Model):
         if self.kind == Deferral.Kind.TEMPORARY:
             return f"Deferred until {self.ends_on:%Y-%m-%d}"
         return "Declined"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.MILKBANK_PRIVATE_FILES_DIR, read at use time (so a test can point it elsewhere).
+    No base URL: these files are never served by the web server, only by a coordinator-only view."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.MILKBANK_PRIVATE_FILES_DIR
+
+    @property
+    def location(self):
+        return str(settings.MILKBANK_PRIVATE_FILES_DIR)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL.")
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+class LabReport(models.Model):
+    """The lab's own report for a blood draw (PDF or image), kept private and opened only by coordinators."""
+
+    class Kind(models.TextChoices):
+        PDF = "application/pdf", "PDF"
+        PNG = "image/png", "PNG image"
+        JPEG = "image/jpeg", "JPEG image"
+
+    bloodwork = models.ForeignKey(Bloodwork, on_delete=models.CASCADE, related_name="reports")
+    file = models.FileField(storage=private_storage, upload_to="lab-reports/%Y/%m/", max_length=200)
+    content_type = models.CharField(max_length=40, choices=Kind)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        added = timezone.localtime(self.uploaded_at)
+        return f"Lab report ({self.get_content_type_display()}), added {added:%Y-%m-%d}"

@@ -30,7 +30,8 @@ def walk(donor, to, *, by, by2):
         if stage == Donor.Stage.INQUIRY:
             t.phone_screen_record(donor=donor, by=by, minutes=20, answers={}, outcome="passed")
         elif stage == Donor.Stage.PHONE_SCREEN_PASSED:
-            t.questionnaire_send(donor=donor, by=by)
+            # A donor who gave only a phone number gets the link by text from the bank's phone.
+            t.questionnaire_send(donor=donor, by=by, given_by="email" if donor.email else "text")
         elif stage == Donor.Stage.QUESTIONNAIRE_SENT:
             q = donor.questionnaires.get(number=donor.screening_round)
             t.questionnaire_submit(questionnaire=q, answers={"smoke": "no"}, flags=[])

@@ -168,7 +168,7 @@ def test_recording_the_phone_screen_through_the_page_moves_the_donor(client, coo
     donor.refresh_from_db()
     assert donor.stage == Stage.PHONE_SCREEN_PASSED
     screen = PhoneScreen.objects.get(donor=donor)
-    assert screen.answers["no_tobacco"] == "yes" and screen.screened_by == coordinator
+    assert screen.answers["tobacco"] == "yes" and screen.screened_by == coordinator
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_recording_the_phone_screen_through_the_page_moves_the_donor(client, coo
         ({"outcome": "<script>alert(1)</script>"}, "Select a valid choice."),
         ({"notes": "x" * 5000}, "at most 4000 characters"),
         ({"screened_at": "2999-01-01T10:00"}, "cannot be in the future"),
-        ({"q_no_tobacco": ""}, "This field is required."),
+        ({"q_tobacco": ""}, "This field is required."),
     ],
 )
 def test_bad_phone_screen_input_is_refused_on_the_page_and_nothing_saved(

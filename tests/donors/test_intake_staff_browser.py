@@ -43,11 +43,14 @@ def test_a_coordinator_screens_an_inquiry_sends_the_link_and_accepts_the_answers
     page.get_by_label("Length of the call (minutes)").fill("22")
     page.get_by_label("Outcome").select_option("passed")
     page.locator('input[type="submit"][value="Record the phone screen"]').click()
-    expect(page.get_by_text("Phone screen recorded.")).to_be_visible()
+    expect(
+        page.get_by_text("Phone screen recorded: passed. Next: send the questionnaire link.")
+    ).to_be_visible()
 
-    page.get_by_role("link", name="Send the questionnaire link").click()
+    # The next step opens by itself: the questionnaire link's page, email chosen as she gave an address.
+    expect(page.get_by_label("Email it to the donor")).to_be_checked()
     page.locator('input[type="submit"][value="Send the questionnaire link"]').click()
-    expect(page.get_by_text("Questionnaire link emailed.")).to_be_visible()
+    expect(page.get_by_text("Questionnaire link and status page link emailed.")).to_be_visible()
     (mail,) = [m for m in mailoutbox if m.to == ["ngoc@example.org"]]
     link = re.search(r"https?://\S+/donate/q/\S+/", mail.body).group(0)
     assert "your baby is" not in mail.body.lower()
@@ -67,6 +70,6 @@ def test_a_coordinator_screens_an_inquiry_sends_the_link_and_accepts_the_answers
     expect(page.locator("table.answers")).to_be_visible()
     page.get_by_label("Accept", exact=True).check()
     page.locator('input[type="submit"][value="Review the questionnaire"]').click()
-    expect(page.get_by_text("Review recorded.")).to_be_visible()
+    expect(page.get_by_text("Review recorded: accepted. Next: order bloodwork.")).to_be_visible()
     donor.refresh_from_db()
     assert donor.stage == Donor.Stage.QUESTIONNAIRE_ACCEPTED

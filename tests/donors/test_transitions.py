@@ -85,11 +85,13 @@ def test_a_phone_screen_outside_its_limits_is_refused_and_nothing_saved(make_don
 
 def test_sending_again_revokes_the_old_link_and_keeps_one_active(make_donor, coordinator):
     donor = make_donor(Stage.QUESTIONNAIRE_SENT)
-    first = donor.links.get()
+    first = donor.links.get(purpose="questionnaire")
     t.questionnaire_send(donor=donor, by=coordinator)
     first.refresh_from_db()
     assert first.revoked_at is not None
-    assert donor.links.filter(revoked_at__isnull=True).count() == 1
+    # One live link of each kind: the questionnaire, and the status page that goes with it.
+    live = donor.links.filter(revoked_at__isnull=True)
+    assert sorted(live.values_list("purpose", flat=True)) == ["questionnaire", "status"]
     assert donor.questionnaires.count() == 1  # the same draft, now behind the new link
 
 
@@ -196,7 +198,7 @@ def test_results_need_every_test_a_past_draw_date_and_are_recorded_once(make_don
             results=NEGATIVE,
         )
     t.bloodwork_record_results(bloodwork=bw, by=coordinator, drawn_on=timezone.localdate(), results=NEGATIVE)
-    with pytest.raises(t.TransitionRefused, match="already recorded"):
+    with pytest.raises(t.TransitionRefused, match="no ordered bloodwork to act on"):
         t.bloodwork_record_results(
             bloodwork=bw, by=coordinator, drawn_on=timezone.localdate(), results=NEGATIVE
         )
@@ -363,7 +365,7 @@ def test_every_way_out_of_an_inquiry_closes_its_call_back_task(make_donor, coord
 
 def test_a_later_failed_phone_screen_outweighs_an_earlier_pass(make_donor, coordinator):
     donor = make_donor(Stage.PHONE_SCREEN_PASSED)
-    t.phone_screen_record(donor=donor, by=coordinator, minutes=10, answers={}, outcome="not_eligible")
+    t.phone_screen_record(donor=donor, by=coordinator, minutes=10, answers={}, outcome="follow_up")
     with pytest.raises(t.TransitionRefused, match="only after a passing phone screen"):
         t.questionnaire_send(donor=donor, by=coordinator)
 
