@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from milkbank import bench
+from milkbank.bench import runner as bench
 
 pytestmark = pytest.mark.django_db
 

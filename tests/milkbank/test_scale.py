@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
 from donors.models import BloodTest, Bloodwork, Counter, Depot, Donor, DropOff
-from milkbank import scale
+from milkbank.bench import scale
 
 pytestmark = pytest.mark.django_db
 

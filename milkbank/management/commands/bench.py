@@ -1,4 +1,4 @@
-"""Measure every page at a small and a large data size; see milkbank/bench.py."""
+"""Measure every page at a small and a large data size; see milkbank/bench/runner.py."""
 
 import argparse
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from milkbank import bench
+from milkbank.bench import runner as bench
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ request every page with Django's test Client as the persona who uses it, in roun
 the sizes: the SQL queries of one request (CaptureQueriesContext) and the median and 95th percentile of all
 the timed requests. The CSV export is timed streaming the whole file, and its peak Python memory growth
 measured with tracemalloc. Then, at the largest size, one gunicorn (2 workers, 127.0.0.1, a free port)
-serves a public page and a bare Django view (milkbank.bench_urls) and a bounded load generator compares
+serves a public page and a bare Django view (milkbank.bench.urls) and a bounded load generator compares
 their throughput.
 
 Pages that do not exist yet (a URL name that does not reverse) are reported "not available", not failed.
@@ -47,8 +47,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from donors.models import Depot, Donor, Questionnaire
+from milkbank import roles
 
-from . import roles, scale
+from . import scale
 
 MAX_RATIO = 1.5
 MIN_THROUGHPUT_SHARE = 0.6
@@ -490,12 +491,12 @@ def load_test(
     database_url: str | None = None,
     log=print,
 ) -> dict:
-    """Serve milkbank.bench_settings from gunicorn (2 workers); compare a public page to a bare view."""
+    """Serve milkbank.bench.settings from gunicorn (2 workers); compare a public page to a bare view."""
     port = _free_port()
     env = {
         **os.environ,
         **({"DATABASE_URL": database_url} if database_url else {}),
-        "DJANGO_SETTINGS_MODULE": "milkbank.bench_settings",
+        "DJANGO_SETTINGS_MODULE": "milkbank.bench.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

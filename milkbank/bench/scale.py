@@ -26,8 +26,7 @@ from django.utils import timezone
 
 from donors.models import BloodTest, Bloodwork, Counter, Depot, Donor, DropOff
 from memorials.models import Butterfly
-
-from . import roles
+from milkbank import roles
 
 SCALE_DOMAIN = "scale.invalid"
 DEPOT_PREFIX = "Scale depot "
