@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from milkbank import roles
-from milkbank.pagination import WorkListPaginator
+from milkbank.pagination import CappedFacetsMixin, IndexedSortChangeList, WorkListPaginator, capped_facets
 
 from .. import forms_staff as f
 from .. import transitions as t
@@ -235,7 +235,9 @@ class ShowFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CoordinatorFilter(admin.SimpleListFilter):
+class CoordinatorFilter(CappedFacetsMixin, admin.SimpleListFilter):
+    facet_cap = WorkListPaginator.max_exact_count
+
     title = "coordinator"
     parameter_name = "coordinator"
 
@@ -312,7 +314,13 @@ class DonorAdminForm(forms.ModelForm):
 @admin.register(Donor)
 class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name_col", "stage_col", "pathway", "coordinator", "waiting_col", "number_col")
-    list_filter = (ShowFilter, "stage", "bereaved", "pathway", CoordinatorFilter)
+    list_filter = (
+        ShowFilter,
+        ("stage", capped_facets(admin.ChoicesFieldListFilter, WorkListPaginator.max_exact_count)),
+        ("bereaved", capped_facets(admin.BooleanFieldListFilter, WorkListPaginator.max_exact_count)),
+        ("pathway", capped_facets(admin.ChoicesFieldListFilter, WorkListPaginator.max_exact_count)),
+        CoordinatorFilter,
+    )
     # Prefix and exact matches use the upper() indexes of migration 0008 on PostgreSQL; "contains" would
     # read every donor. A donor number ("D000123" or "123") is looked up in get_search_results.
     search_fields = ("^first_name", "^last_name", "^preferred_name", "=email", "^phone")
@@ -409,6 +417,9 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     @admin.display(description="Donor number")
     def donor_number_label(self, obj):
         return obj.number_label or "Not yet assigned"
+
+    def get_changelist(self, request, **kwargs):
+        return IndexedSortChangeList
 
     def get_search_results(self, request, queryset, search_term):
         """Also find a donor by number: "D000123", "d123" or "123"."""

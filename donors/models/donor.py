@@ -164,6 +164,9 @@ class Donor(models.Model):
             models.Index(fields=["phone"], name="donors_donor_phone_idx"),
             models.Index(fields=["bereaved", "stage"], name="donors_donor_bereaved_idx"),
             models.Index(fields=["pathway", "stage"], name="donors_donor_pathway_idx"),
+            # The admin list sorted by donor number, ties by id (IndexedSortChangeList): the unique
+            # constraint's index is partial (numbered donors only), so it cannot serve a sort of every donor.
+            models.Index(fields=["donor_number", "id"], name="donors_donor_number_sort_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
