@@ -1,5 +1,5 @@
 from .donor import AccessLink, Counter, Donor, ReminderSent, Task, TimelineEvent
-from .milk import Depot, DropOff, FreezerCheck, Shipment
+from .milk import Depot, DropOff, FreezerCheck, MilkMonth, Shipment
 from .screening import BloodTest, Bloodwork, Deferral, PhoneScreen, Questionnaire, Release, SignOff
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Donor",
     "DropOff",
     "FreezerCheck",
+    "MilkMonth",
     "PhoneScreen",
     "ReminderSent",
     "Questionnaire",
