@@ -103,8 +103,9 @@ class EstimatedCountPaginator(Paginator):
 class CappedCountPaginator(EstimatedCountPaginator):
     """The estimate when unfiltered and large; else an exact count of at most 10,000 rows. Pages go as deep
     as 10,000 rows too: page 10,000 of a million rows is an OFFSET that reads and drops 999,900 of them (5 s),
-    and nobody looks for a drop-off that way. A number past the last page shows the last page; the list says
-    to narrow it with the search or the filters (templates/admin/pagination.html)."""
+    and nobody looks for a drop-off that way. A number past the last page shows the last page (at any size,
+    not Django's error redirect); the list says to narrow it with the search or the filters
+    (templates/admin/pagination.html)."""
 
     max_exact_count = 10_000
     max_rows_paged = 10_000
@@ -132,7 +133,7 @@ class CappedCountPaginator(EstimatedCountPaginator):
         try:
             return super().validate_number(number)
         except EmptyPage:
-            if self.is_page_capped and int(number) > self.num_pages:
+            if int(number) > self.num_pages:  # past the last page (or the cap): the last page
                 return self.num_pages
             raise
 

@@ -8,7 +8,8 @@ are made on the focused staff pages, which call donors.milk_services; the admin'
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -339,13 +340,22 @@ class ShipmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     add_view = _add_redirect("donors:depot_work")
 
     def get_queryset(self, request):
+        # Counted per shown row through the (shipment, id) index: a GROUP BY joined every shipment to its
+        # drop-offs before the page's LIMIT (2 s, and again in the count, at 1M drop-offs).
+        counted = (
+            DropOff.objects.filter(shipment=OuterRef("pk"))
+            .order_by()
+            .values("shipment")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
         return (
             Shipment.objects.for_user(request.user)
             .select_related("depot", "shipped_by", "received_by")
-            .annotate(dropoff_count=Count("dropoffs"))
+            .annotate(dropoff_count=Coalesce(Subquery(counted), 0))
         )
 
-    @admin.display(description="drop-offs", ordering="dropoff_count")
+    @admin.display(description="drop-offs")  # not sortable: that would count every shipment's milk
     def dropoff_count(self, obj):
         return obj.dropoff_count
 
