@@ -225,7 +225,7 @@ def test_show_counts_on_the_donor_list_are_capped(client, coordinator, approved_
 
 
 def test_a_page_past_the_end_shows_the_last_page_at_any_size(client, coordinator, some_dropoffs):
-    """Not only past the cap: a small list's page 10,000 shows its last page, not the admin's error redirect."""
+    """Not only past the cap: page 10,000 of a small list shows its last page, not the error redirect."""
     client.force_login(coordinator)
     response = client.get(DROPOFFS, {"p": "10000"})
     assert response.status_code == 200
