@@ -32,7 +32,8 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Benchmark the pages at 1k/10k (the DATABASE_URL database) and 100k/1M rows (a sibling <name>_size2); use scratch databases.
-## BENCH_ARGS="--small-only" for a quick run; results in bench-results/latest.md.
+## BENCH_ARGS="--small-only" for a quick run, "--no-gunicorn-export" to skip the whole export through
+## gunicorn (milkbank/bench/); results in bench-results/latest.md.
 bench: install-dev
 	$(DEBUG_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEBUG_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)

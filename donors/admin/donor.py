@@ -27,7 +27,7 @@ from django.utils.html import format_html
 
 from milkbank import roles
 from milkbank.access import PRINT, VIEW, record_access
-from milkbank.pagination import WorkListPaginator
+from milkbank.pagination import CappedFacetsMixin, IndexedSortChangeList, WorkListPaginator, capped_facets
 
 from .. import forms_staff as f
 from .. import transitions as t
@@ -349,7 +349,9 @@ class ShowFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CoordinatorFilter(admin.SimpleListFilter):
+class CoordinatorFilter(CappedFacetsMixin, admin.SimpleListFilter):
+    facet_cap = WorkListPaginator.max_exact_count
+
     title = "coordinator"
     parameter_name = "coordinator"
 
@@ -426,7 +428,13 @@ class DonorAdminForm(forms.ModelForm):
 @admin.register(Donor)
 class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name_col", "stage_col", "pathway", "coordinator", "waiting_col", "number_col")
-    list_filter = (ShowFilter, "stage", "bereaved", "pathway", CoordinatorFilter)
+    list_filter = (
+        ShowFilter,
+        ("stage", capped_facets(admin.ChoicesFieldListFilter, WorkListPaginator.max_exact_count)),
+        ("bereaved", capped_facets(admin.BooleanFieldListFilter, WorkListPaginator.max_exact_count)),
+        ("pathway", capped_facets(admin.ChoicesFieldListFilter, WorkListPaginator.max_exact_count)),
+        CoordinatorFilter,
+    )
     # Searched by Donor.objects.search() (see get_search_results): prefixes of folded names and phone
     # digits, each served by an index. These fields only make the admin show its search box.
     search_fields = ("^search_first_name", "^search_last_name", "=email", "^search_phone")
@@ -524,6 +532,9 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     @admin.display(description="Donor number")
     def donor_number_label(self, obj):
         return obj.number_label or "Not yet assigned"
+
+    def get_changelist(self, request, **kwargs):
+        return IndexedSortChangeList
 
     def get_search_results(self, request, queryset, search_term):
         """ "Zoe" finds Zoë, "(612) 555-0142" finds 612-555-0142, "D000123" the donor numbered 123."""

@@ -8,14 +8,20 @@ are made on the focused staff pages, which call donors.milk_services; the admin'
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from milkbank.pagination import CappedCountPaginator
+from milkbank.pagination import (
+    CappedCountPaginator,
+    CappedFacetsMixin,
+    IndexedSortChangeList,
+    capped_facets,
+)
 
 from .. import milk_services
 from ..models import Depot, DropOff, FreezerCheck, Shipment
@@ -38,7 +44,7 @@ class ScopedAdminMixin:
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
 
-class ScopedDepotFilter(admin.SimpleListFilter):
+class ScopedDepotFilter(CappedFacetsMixin, admin.SimpleListFilter):
     """Filter by depot, offering only the depots this user may see."""
 
     title = "depot"
@@ -49,7 +55,7 @@ class ScopedDepotFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
+        if value is not None and str(value).isdigit():  # "Show counts" passes each choice's int pk
             return queryset.filter(depot_id=int(value))
         return queryset
 
@@ -122,7 +128,7 @@ class DepotAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(FreezerCheck)
 class FreezerCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["checked_at", "depot", "temperature_c", "over_limit", "checked_by"]
-    list_filter = ["over_limit", ScopedDepotFilter]
+    list_filter = [("over_limit", capped_facets(admin.BooleanFieldListFilter)), ScopedDepotFilter]
     list_select_related = ["depot", "checked_by"]
     search_fields = ["depot__name", "notes"]
     readonly_fields = ["depot", "checked_at", "temperature_c", "over_limit", "checked_by", "notes"]
@@ -181,9 +187,17 @@ class DropOffAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "shipment_link",
     ]
     list_display_links = ["id", "received_at"]
-    list_filter = ["status", "use", "channel", ScopedDepotFilter]
+    # Each sortable column has an index (column, id) that serves its order both ways (IndexedSortChangeList);
+    # depot, use and status are narrowed with the filters instead, and containers follow the volume.
+    sortable_by = ["id", "received_at", "donor_number", "volume_ml", "shipment_link"]
+    list_filter = [
+        ("status", capped_facets(admin.ChoicesFieldListFilter)),
+        ("use", capped_facets(admin.ChoicesFieldListFilter)),
+        ("channel", capped_facets(admin.ChoicesFieldListFilter)),
+        ScopedDepotFilter,
+    ]
     list_select_related = ["donor", "depot"]
-    search_fields = ["=id"]
+    search_fields = ["=id"]  # shows the search box; get_search_results does the lookups
     search_help_text = "A drop-off number (42) or a donor number (D000123)."
     # Counting a million rows on every page view costs more than the page: estimate, or count at most 10k.
     paginator = CappedCountPaginator
@@ -219,14 +233,22 @@ class DropOffAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "donor", "depot", "received_by", "shipment"
         )
 
+    def get_changelist(self, request, **kwargs):
+        return IndexedSortChangeList
+
     def get_search_results(self, request, queryset, search_term):
+        """A donor number ("D000123") or a drop-off number ("42" or "#42"), each through its index: the
+        admin's own "=id" search compares id::text and reads every row."""
         number = milk_services.parse_donor_number(search_term)
         term = search_term.strip()
+        if not term:
+            return queryset, False
         if term[:1] in ("D", "d"):
             return queryset.filter(donor__donor_number=number) if number else queryset.none(), False
-        if term.startswith("#"):
-            term = term[1:]
-        return super().get_search_results(request, queryset, term)
+        term = term.removeprefix("#").replace(",", "")
+        if term.isdigit() and len(term) <= 18:
+            return queryset.filter(pk=int(term)), False
+        return queryset.none(), False
 
     @admin.display(description="donor", ordering="donor__donor_number")
     def donor_number(self, obj):
@@ -253,7 +275,7 @@ class DropOffAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(f"{reverse('donors:dropoff_labels')}?{query}")
 
 
-class ReceivedFilter(admin.SimpleListFilter):
+class ReceivedFilter(CappedFacetsMixin, admin.SimpleListFilter):
     title = "arrival"
     parameter_name = "arrival"
 
@@ -284,7 +306,11 @@ class ShipmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "journey",
     ]
     list_display_links = ["id", "shipped_at"]
-    list_filter = [ReceivedFilter, "condition", ScopedDepotFilter]
+    list_filter = [
+        ReceivedFilter,
+        ("condition", capped_facets(admin.ChoicesFieldListFilter)),
+        ScopedDepotFilter,
+    ]
     list_select_related = ["depot"]
     search_fields = ["=id", "tracking", "carrier"]
     # Counting a million rows on every page view costs more than the page: estimate, or count at most 10k.
@@ -312,13 +338,22 @@ class ShipmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     add_view = _add_redirect("donors:depot_work")
 
     def get_queryset(self, request):
+        # Counted per shown row through the (shipment, id) index: a GROUP BY joined every shipment to its
+        # drop-offs before the page's LIMIT (2 s, and again in the count, at 1M drop-offs).
+        counted = (
+            DropOff.objects.filter(shipment=OuterRef("pk"))
+            .order_by()
+            .values("shipment")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
         return (
             Shipment.objects.for_user(request.user)
             .select_related("depot", "shipped_by", "received_by")
-            .annotate(dropoff_count=Count("dropoffs"))
+            .annotate(dropoff_count=Coalesce(Subquery(counted), 0))
         )
 
-    @admin.display(description="drop-offs", ordering="dropoff_count")
+    @admin.display(description="drop-offs")  # not sortable: that would count every shipment's milk
     def dropoff_count(self, obj):
         return obj.dropoff_count
 

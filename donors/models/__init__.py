@@ -1,5 +1,5 @@
 from .donor import AccessLink, Counter, Donor, ReminderSent, Task, TimelineEvent
-from .milk import Depot, DropOff, FreezerCheck, Shipment
+from .milk import Depot, DropOff, FreezerCheck, MilkMonth, Shipment
 from .screening import (
     BloodTest,
     Bloodwork,
@@ -22,6 +22,7 @@ __all__ = [
     "DropOff",
     "FreezerCheck",
     "LabReport",
+    "MilkMonth",
     "PhoneScreen",
     "ReminderSent",
     "Questionnaire",

@@ -261,6 +261,9 @@ class Donor(models.Model):
                     ("search_phone", "sphone"),
                 )
             ),
+            # The admin list sorted by donor number, ties by id (IndexedSortChangeList): the unique
+            # constraint's index is partial (numbered donors only), so it cannot serve a sort of every donor.
+            models.Index(fields=["donor_number", "id"], name="donors_donor_number_sort_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -337,9 +337,8 @@ def test_list_pages_run_a_fixed_number_of_queries(
 ):
     """The work page, report and labels read in set queries whatever the number of drop-offs, so a bank with
     a million drop-offs sees the same speed. Each starts with 4 (session, user, two permission reads); then
-    the work page reads depots and shipments, the report its table, the labels their drop-offs. The report's
-    table is cached for ten minutes, so it is read only when the cache is empty (the cached case is
-    test_the_report_is_cached_per_window_and_still_scoped)."""
+    the work page reads depots and shipments, the report (live, never cached) its month rows, the drop-offs
+    at the months' edges and the depots' names, the labels their drop-offs."""
     client.force_login(coordinator)
 
     def counts():
@@ -347,8 +346,7 @@ def test_list_pages_run_a_fixed_number_of_queries(
         labels = reverse("donors:dropoff_labels") + "?" + "&".join(f"id={i}" for i in ids)
         with django_assert_num_queries(6):
             client.get(WORK)
-        empty_cache.clear()
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(7):
             client.get(reverse("donors:milk_report"))
         with django_assert_num_queries(5):
             client.get(labels)
@@ -404,7 +402,7 @@ def test_the_report_shows_a_window_of_months(
     assert longer.context["total_ml"] == 3333
 
 
-def test_the_report_is_cached_per_window_and_still_scoped(
+def test_the_report_is_live_scoped_and_counts_clinical_and_research_apart(
     client,
     coordinator,
     volunteer_at_a,
@@ -413,24 +411,34 @@ def test_the_report_is_cached_per_window_and_still_scoped(
     approved_donor,
     make_dropoff,
     django_assert_num_queries,
-    empty_cache,
 ):
-    """The table is computed once per window and shared (the 4 of a cached page: session, user, two
-    permission reads); a volunteer's page picks their depots' rows from it (one more query, their depots)."""
+    """No cache: each view reads the summary the triggers keep (7 queries: session, user, two permission
+    reads, the month rows, the month edges, the depots' names), so a drop-off logged, corrected or marked
+    not used shows at once; a volunteer sees only their depots (one more: which depots are theirs)."""
     make_dropoff(donor=approved_donor, depot=depot_a, volume_ml=100)
     make_dropoff(donor=approved_donor, depot=depot_b, volume_ml=20)
+    make_dropoff(donor=approved_donor, depot=depot_a, volume_ml=7, use=DropOff.Use.RESEARCH)
     report = reverse("donors:milk_report")
     client.force_login(coordinator)
-    with django_assert_num_queries(5):
-        assert client.get(report).context["total_ml"] == 120
-    make_dropoff(donor=approved_donor, depot=depot_a, volume_ml=3)
-    with django_assert_num_queries(4):
-        assert client.get(report).context["total_ml"] == 120, "cached for ten minutes"
-    assert client.get(report, {"months": 3}).context["total_ml"] == 123, "another window, another entry"
+    with django_assert_num_queries(7):
+        page = client.get(report)
+    assert (page.context["clinical_ml"], page.context["research_ml"], page.context["total_ml"]) == (
+        120,
+        7,
+        127,
+    )
+    assert "7 mL for research" in page.content.decode()
+    late = make_dropoff(donor=approved_donor, depot=depot_a, volume_ml=3)
+    with django_assert_num_queries(7):
+        assert client.get(report).context["clinical_ml"] == 123, "shows at once"
+    late.status, late.rejection_reason = DropOff.Status.REJECTED, "Thawed in the car"
+    late.save(update_fields=["status", "rejection_reason"])
+    assert client.get(report).context["clinical_ml"] == 120, "not used: out at once"
     client.force_login(volunteer_at_a)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         rows = client.get(report).context["rows"]
-    assert {r["depot_id"] for r in rows} == {depot_a.pk} and sum(r["total_ml"] for r in rows) == 100
+    assert {r["depot_id"] for r in rows} == {depot_a.pk}
+    assert sum(r["clinical_ml"] for r in rows) == 100 and sum(r["research_ml"] for r in rows) == 7
 
 
 def test_the_export_streams_every_dropoff_in_one_query(

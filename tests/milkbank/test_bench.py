@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from milkbank import bench
+from milkbank.bench import runner as bench
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +88,10 @@ def test_each_size_gets_a_sibling_scratch_database():
     ]
 
 
-def test_the_real_run_seeds_two_databases_and_times_them_in_alternating_child_processes(tmp_path):
-    """`make bench` end to end on SQLite files: migrate and seed each size's database, rounds of fresh
-    child processes, the export in a child. Slow-ish (two migrations), so tiny sizes and two requests."""
+def test_the_real_run_seeds_two_databases_and_times_them_request_by_request(tmp_path):
+    """`make bench` end to end on SQLite files: migrate and seed each size's database, one child process
+    per size asked in turn request by request, the export in a child, then the whole export through
+    gunicorn as deployed. Slow-ish (two migrations), so tiny sizes and two requests."""
     import os
     import subprocess
     import sys
@@ -123,9 +124,16 @@ def test_the_real_run_seeds_two_databases_and_times_them_in_alternating_child_pr
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "bench_size2.sqlite3").exists()
-    assert "Timing round 2 of 2" in done.stdout
+    assert "Timing request 1 of 2 of every page, the sizes in turn" in done.stdout
     results = json.loads((tmp_path / "out" / "latest.json").read_text())
-    assert results["rounds"] == 2 and results["in_process"] is False
+    assert results["interleaved"] is True and results["in_process"] is False
+    sorted_pages = [p for p in results["pages"] if "sorted by" in p["name"]]
+    assert len(sorted_pages) >= 8 and all(
+        len(p["sizes"][0]) and p["sizes"][0]["status"] == 200 for p in sorted_pages
+    )
+    served = results["served_export"]
+    assert served["status"] == 200 and served["rows"] == served["expected_rows"] == 120 and served["complete"]
+    assert served["command"].startswith("gunicorn ")
     pages = {p["name"]: p for p in results["pages"]}
     assert [m["status"] for m in pages["admin donor list (default)"]["sizes"]] == [200, 200]
     assert [e["rows"] for e in results["export"]] == [60, 120]

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
 from donors.models import BloodTest, Bloodwork, Counter, Depot, Donor, DropOff
-from milkbank import scale
+from milkbank.bench import scale
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,32 @@ def test_most_surnames_are_rare_as_in_real_records():
     common = [name for name in surnames if name in scale.LAST_NAMES]
     assert 0.3 < len(common) / len(surnames) < 0.7
     assert len(set(surnames) - set(scale.LAST_NAMES)) > 150
+
+
+def test_it_seeds_shipments_timelines_tasks_and_audit_rows_as_a_bank_has_them():
+    """Issue 16 item 7: the lists and pages that read shipments, timelines, tasks and the audit log see a
+    bank's share of them, not empty tables."""
+    from auditlog.models import LogEntry
+
+    from donors.models import MilkMonth, Shipment, Task, TimelineEvent
+
+    _seed()
+    donors = scale.scale_donors()
+    shipped = DropOff.objects.filter(donor__in=donors, channel="depot").exclude(status="at_depot")
+    assert shipped.exists()
+    assert shipped.filter(shipment__isnull=False).count() >= 0.95 * shipped.count()
+    for dropoff in shipped.filter(shipment__isnull=False).select_related("shipment")[:50]:
+        assert dropoff.shipment.depot_id == dropoff.depot_id
+        assert dropoff.received_at <= dropoff.shipment.shipped_at <= dropoff.shipment.received_at
+    assert not DropOff.objects.filter(status="at_depot", shipment__isnull=False).exists()
+    assert TimelineEvent.objects.filter(donor__in=donors).count() >= 3 * donors.count()
+    approved = donors.filter(stage=Stage.APPROVED).first()
+    assert approved.timeline.filter(to_stage=Stage.APPROVED).exists()
+    assert Task.objects.filter(donor__in=donors).exists()
+    assert LogEntry.objects.filter(object_repr__startswith="Drop-off #").count() == 300
+    assert LogEntry.objects.filter(object_repr__startswith="Donor #", action=0).count() == 50
+    # The report's month totals match the drop-offs after the bulk load.
+    kept = sum(MilkMonth.objects.values_list("volume_ml", flat=True))
+    assert kept == sum(DropOff.objects.exclude(status="rejected").values_list("volume_ml", flat=True))
+    call_command("seed_scale", delete=True, stdout=None)
+    assert not LogEntry.objects.exists() and not Shipment.objects.exists()

@@ -1,13 +1,14 @@
-"""Measure every page at a small and a large data size; see milkbank/bench.py."""
+"""Measure every page at a small and a large data size; see milkbank/bench/runner.py."""
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from milkbank import bench
+from milkbank.bench import runner as bench
 
 
 class Command(BaseCommand):
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--small-only", action="store_true", help="Only the first size (a quick run).")
         parser.add_argument("--requests", type=int, default=40, help="Timed requests per page and size.")
         parser.add_argument("--no-load", action="store_true", help="Skip the gunicorn throughput test.")
+        parser.add_argument(
+            "--no-gunicorn-export",
+            action="store_true",
+            help="Skip downloading the whole CSV export through gunicorn as deployed (minutes at 1M rows).",
+        )
         parser.add_argument("--load-seconds", type=float, default=8, help="Seconds of load per URL (max 60).")
         parser.add_argument(
             "--no-export-memory", action="store_true", help="Skip the tracemalloc export run."
@@ -38,10 +44,18 @@ class Command(BaseCommand):
             "machine's drift between the sizes goes into the ratios.",
         )
         # A child process of the bench: measure "pages" or "export" on this database, write JSON, stop.
-        parser.add_argument("--child", choices=["pages", "export"], help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--child", choices=["pages", "export", "serve", "gunicorn-export"], help=argparse.SUPPRESS
+        )
         parser.add_argument("--child-output", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
+        if options["child"] == "serve":  # answers the parent's commands on stdin, one line each
+            bench.serve_here(sys.stdin, lambda line: (sys.stdout.write(line), sys.stdout.flush()))
+            return
+        if options["child"] == "gunicorn-export":
+            Path(options["child_output"]).write_text(json.dumps(bench.gunicorn_export_here(), default=str))
+            return
         if options["child"]:
             measured = bench.measure_here(
                 options["child"], requests=options["requests"], export_memory=not options["no_export_memory"]
@@ -62,6 +76,7 @@ class Command(BaseCommand):
             load=not options["no_load"],
             load_seconds=min(max(options["load_seconds"], 1), 60),
             export_memory=not options["no_export_memory"],
+            gunicorn_export=not options["no_gunicorn_export"],
             out_dir=Path(options["output"]),
             in_process=options["in_process"],
             log=self.stdout.write,

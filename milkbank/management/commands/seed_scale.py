@@ -1,4 +1,4 @@
-"""Seed a large, realistic data set for the scale benchmark (see milkbank/scale.py)."""
+"""Seed a large, realistic data set for the scale benchmark (see milkbank/bench/scale.py)."""
 
 import json
 from dataclasses import asdict
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from milkbank import scale
+from milkbank.bench import scale
 
 
 class Command(BaseCommand):

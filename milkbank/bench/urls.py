@@ -1,9 +1,9 @@
-"""The real URLs plus a bare Django view: the throughput baseline of the benchmark (bench_settings)."""
+"""The real URLs plus a bare Django view: the throughput baseline of the benchmark (bench.settings)."""
 
 from django.http import HttpResponse
 from django.urls import path
 
-from . import urls as real
+from milkbank import urls as real
 
 
 def bare(request):

@@ -24,11 +24,11 @@ from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from donors.models import BloodTest, Bloodwork, Counter, Depot, Donor, DropOff
+from donors import milk_months
+from donors.models import BloodTest, Bloodwork, Counter, Depot, Donor, DropOff, Shipment, Task, TimelineEvent
 from donors.models.donor import name_key, phone_key
 from memorials.models import Butterfly
-
-from . import roles
+from milkbank import roles
 
 SCALE_DOMAIN = "scale.invalid"
 DEPOT_PREFIX = "Scale depot "
@@ -100,6 +100,10 @@ class SeedReport:
     bloodwork: int = 0
     blood_tests: int = 0
     butterflies: int = 0
+    shipments: int = 0
+    timeline_events: int = 0
+    tasks: int = 0
+    audit_entries: int = 0
     depots: int = 0
     users: int = 0
     highest_donor_number: int = 0
@@ -161,6 +165,26 @@ def _delete_where(model, where: str, params: list, depth: int = 0) -> int:
         return cursor.rowcount
 
 
+def _delete_audit_entries(like: str) -> int:
+    """django-auditlog's rows point at their objects by content type and id, not by a foreign key."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    donors = "SELECT id FROM donors_donor WHERE email LIKE %s"
+    total = 0
+    with connection.cursor() as cursor:
+        for model, ids in (
+            (DropOff, f"SELECT id FROM donors_dropoff WHERE donor_id IN ({donors})"),  # noqa: S608 - constant SQL
+            (Donor, donors),
+        ):
+            kind = ContentType.objects.get_for_model(model).pk
+            table = connection.ops.quote_name(LogEntry._meta.db_table)
+            sql = f"DELETE FROM {table} WHERE content_type_id = %s AND object_id IN ({ids})"  # noqa: S608
+            cursor.execute(sql, [kind, like])
+            total += cursor.rowcount
+    return total
+
+
 @transaction.atomic
 def delete_scale_data() -> dict[str, int]:
     """Remove every row made by `seed` (and by the benchmark's own users), leaving all other data alone."""
@@ -168,6 +192,7 @@ def delete_scale_data() -> dict[str, int]:
     email = qn(Donor._meta.get_field("email").column)
     like = "%@" + SCALE_DOMAIN
     deleted = {
+        "audit entries": _delete_audit_entries(like),
         "donors": _delete_where(Donor, f"{email} LIKE %s", [like]),
         "depots": _delete_where(Depot, f"{qn('name')} LIKE %s", [DEPOT_PREFIX + "%"]),
     }
@@ -224,6 +249,137 @@ def insert_rows(model, names: list[str], rows: Iterable[tuple], *, batch: int = 
         )
         count += len(chunk)
     return count
+
+
+# A donor's way through screening, as the timeline records it (one event per step they passed).
+_PATH = [
+    Stage.INQUIRY,
+    Stage.PHONE_SCREEN_PASSED,
+    Stage.QUESTIONNAIRE_SENT,
+    Stage.QUESTIONNAIRE_SUBMITTED,
+    Stage.QUESTIONNAIRE_ACCEPTED,
+    Stage.BLOODWORK_ORDERED,
+    Stage.BLOODWORK_RESULTED,
+    Stage.READY_FOR_SIGNOFF,
+    Stage.APPROVED,
+]
+_EXITS = {Stage.DEFERRED: 4, Stage.DECLINED: 6, Stage.WITHDRAWN: 3, Stage.RESEARCH_ONLY: 1, Stage.INACTIVE: 8}
+
+
+def _timeline_and_tasks(*, rng, today, coordinator_ids) -> tuple[int, int]:
+    """Each donor's timeline, a stage change per step they took (plus a phone-screen and a link event on
+    the way), spread from their inquiry to their last change; and the coordinators' tasks: call-backs for
+    inquiries (open when recent), follow-ups and reviews, most done."""
+    donors = list(scale_donors().order_by("pk").values_list("pk", "stage", "created_at", "stage_changed_at"))
+
+    def events():
+        for pk, stage, created, changed in donors:
+            steps = _PATH[: _PATH.index(stage) + 1] if stage in _PATH else [*_PATH[: _EXITS[stage]], stage]
+            span = max((changed - created).total_seconds(), 60.0)
+            yield (pk, created, None, "stage", "", Stage.INQUIRY, "Asked to donate", "")
+            for number, (before, after) in enumerate(itertools.pairwise(steps), start=1):
+                at = created + datetime.timedelta(seconds=span * number / max(len(steps) - 1, 1))
+                by = rng.choice(coordinator_ids)
+                if after == Stage.PHONE_SCREEN_PASSED:
+                    yield (pk, at, by, "phone_screen", "", "", "Phone screen passed", "")
+                if after == Stage.QUESTIONNAIRE_SENT:
+                    yield (pk, at, by, "link", "", "", "Questionnaire link sent", "")
+                yield (
+                    pk,
+                    at,
+                    by,
+                    "stage",
+                    before,
+                    after,
+                    f"{Stage(before).label} -> {Stage(after).label}",
+                    "",
+                )
+
+    def tasks():
+        recent = timezone.now() - datetime.timedelta(days=14)
+        for pk, stage, created, _changed in donors:
+            roll = rng.random()
+            if stage == Stage.INQUIRY:
+                done = created < recent and roll < 0.8
+                kind, title = "call_back", "Call back a new inquiry"
+            elif roll < 0.3:
+                done = roll < 0.28
+                kind, title = rng.choice(
+                    [("follow_up_result", "Follow up an unclear result"), ("review_flags", "Review answers")]
+                )
+            else:
+                continue
+            yield (
+                pk,
+                kind,
+                title,
+                created.date() + datetime.timedelta(days=2),
+                created,
+                (created + datetime.timedelta(days=rng.randrange(1, 5)) if done else None),
+                rng.choice(coordinator_ids) if done else None,
+            )
+
+    made_events = insert_rows(
+        TimelineEvent,
+        ["donor_id", "at", "by_id", "kind", "from_stage", "to_stage", "summary", "reason"],
+        events(),
+    )
+    made_tasks = insert_rows(
+        Task, ["donor_id", "kind", "title", "due_on", "created_at", "done_at", "done_by_id"], tasks()
+    )
+    return made_events, made_tasks
+
+
+def _audit_entries(actor_id: int) -> int:
+    """What django-auditlog records as a bank works: the creation of every donor and drop-off (both are
+    audited models), and a change on every donor who went past the inquiry. One INSERT ... SELECT each."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    qn = connection.ops.quote_name
+    table = qn(LogEntry._meta.db_table)
+    total = 0
+    sources = [
+        (Donor, "0", "'Donor #' || CAST(id AS TEXT)", "created_at", "email LIKE %s", ["%@" + SCALE_DOMAIN]),
+        (
+            Donor,
+            "1",
+            "'Donor #' || CAST(id AS TEXT)",
+            "stage_changed_at",
+            "email LIKE %s AND stage <> 'inquiry'",
+            ["%@" + SCALE_DOMAIN],
+        ),
+        (
+            DropOff,
+            "0",
+            "'Drop-off #' || CAST(id AS TEXT)",
+            "received_at",
+            "donor_id IN (SELECT id FROM donors_donor WHERE email LIKE %s)",
+            ["%@" + SCALE_DOMAIN],
+        ),
+    ]
+    with connection.cursor() as cursor:
+        for model, action, text, at, where, params in sources:
+            kind = ContentType.objects.get_for_model(model).pk
+            cursor.execute(
+                f"INSERT INTO {table} (content_type_id, object_pk, object_id, object_repr, action, "  # noqa: S608
+                f"changes_text, actor_id, timestamp) SELECT {int(kind)}, CAST(id AS TEXT), id, {text}, "
+                f"{action}, '', {int(actor_id)}, {at} FROM {qn(model._meta.db_table)} WHERE {where}",
+                params,
+            )
+            total += cursor.rowcount
+    return total
+
+
+def _milk_month_triggers(*, enabled: bool) -> None:
+    """A row trigger per drop-off would cost the COPY of a million rows minutes: on PostgreSQL, switch it
+    off for this transaction (ALTER TABLE is transactional) and rebuild the month totals once at the end."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            switch = "ENABLE" if enabled else "DISABLE"
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER TABLE while FK checks are pending
+            cursor.execute(f"ALTER TABLE donors_dropoff {switch} TRIGGER donors_milkmonth_sync")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _analyze(*models_) -> None:
@@ -423,6 +579,7 @@ DROPOFF_FIELDS = [
     "status",
     "rejection_reason",
     "created_at",
+    "shipment_id",
 ]
 
 
@@ -438,7 +595,50 @@ def _allocate(total: int, weights: list[int]) -> Iterator[int]:
         given = upto
 
 
-def _dropoff_rows(givers: list[_Giver], total: int, *, rng, today, depots, coordinator_ids):
+def _week(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _shipment_rows(depots, *, rng, today, coordinator_ids, years: int = 11):
+    """Each depot ships its freezer to the bank every week (Sunday evening), received the next morning."""
+    week = _week(today - datetime.timedelta(days=365 * years))
+    last = _week(today) - datetime.timedelta(days=7)
+    while week <= last:
+        shipped_at = timezone.make_aware(
+            datetime.datetime.combine(week, datetime.time(18)) + datetime.timedelta(days=6)
+        )
+        for depot in depots:
+            by = rng.choice(coordinator_ids)
+            yield (
+                depot.pk,
+                shipped_at,
+                by,
+                "Courier",
+                f"SC{depot.pk:03d}{week:%Y%m%d}",
+                "dry_ice",
+                rng.randrange(2, 40),
+                shipped_at + datetime.timedelta(hours=rng.randrange(12, 40)),
+                by,
+                "frozen_solid" if rng.random() > 0.01 else "partly_thawed",
+            )
+        week += datetime.timedelta(days=7)
+
+
+SHIPMENT_FIELDS = [
+    "depot_id",
+    "shipped_at",
+    "shipped_by_id",
+    "carrier",
+    "tracking",
+    "coolant",
+    "containers",
+    "received_at",
+    "received_by_id",
+    "condition",
+]
+
+
+def _dropoff_rows(givers: list[_Giver], total: int, *, rng, today, depots, coordinator_ids, shipments):
     depot_staff = [(d.pk, [v.pk for v in d.volunteer_list]) for d in depots]
     weights = [rng.choice((1, 2, 3, 4, 6, 8, 12)) for _ in givers]
     recent = today - datetime.timedelta(days=21)
@@ -472,6 +672,9 @@ def _dropoff_rows(givers: list[_Giver], total: int, *, rng, today, depots, coord
                 status, reason = DropOff.Status.REJECTED, "Thawed in transit"
             else:
                 status = DropOff.Status.RECEIVED
+            shipment = None
+            if channel == DropOff.Channel.DEPOT and status != DropOff.Status.AT_DEPOT:
+                shipment = shipments.get((depot_id, _week(day)))
             yield (
                 giver.pk,
                 channel,
@@ -487,6 +690,7 @@ def _dropoff_rows(givers: list[_Giver], total: int, *, rng, today, depots, coord
                 status,
                 reason,
                 received_at,
+                shipment,
             )
 
 
@@ -592,6 +796,7 @@ def seed(
         return done
 
     with transaction.atomic():
+        _milk_month_triggers(enabled=False)
         if has_scale_data():
             if not replace:
                 raise ScaleDataExists(
@@ -657,6 +862,26 @@ def seed(
         )
         done()
 
+        done = step("shipments")
+        report.shipments = insert_rows(
+            Shipment,
+            SHIPMENT_FIELDS,
+            _shipment_rows(depot_list, rng=rng, today=today, coordinator_ids=coordinator_ids),
+        )
+        shipments = {
+            (depot_id, _week(timezone.localtime(shipped_at).date())): pk
+            for pk, depot_id, shipped_at in Shipment.objects.filter(depot__in=depot_list).values_list(
+                "pk", "depot_id", "shipped_at"
+            )
+        }
+        done()
+
+        done = step("timeline events and tasks")
+        report.timeline_events, report.tasks = _timeline_and_tasks(
+            rng=rng, today=today, coordinator_ids=coordinator_ids
+        )
+        done()
+
         done = step("drop-offs")
         givers = [
             _Giver(pk, pathway == Donor.Pathway.RESEARCH, consent, start, end)
@@ -666,7 +891,13 @@ def seed(
             DropOff,
             DROPOFF_FIELDS,
             _dropoff_rows(
-                givers, dropoffs, rng=rng, today=today, depots=depot_list, coordinator_ids=coordinator_ids
+                givers,
+                dropoffs,
+                rng=rng,
+                today=today,
+                depots=depot_list,
+                coordinator_ids=coordinator_ids,
+                shipments=shipments,
             ),
         )
         del givers
@@ -690,6 +921,15 @@ def seed(
             BUTTERFLY_FIELDS,
             _butterfly_rows(bereaved, rng=rng, today=today, coordinator_id=coordinator_ids[0]),
         )
+        done()
+
+        done = step("audit log")
+        report.audit_entries = _audit_entries(coordinator_ids[0])
+        done()
+
+        done = step("milk month totals")
+        _milk_month_triggers(enabled=True)
+        milk_months.rebuild()
         done()
 
     done = step("analyze")
