@@ -121,7 +121,7 @@ def _advance(donor, target, a, b):
 
 
 def seed(*, users, stdout):
-    from . import demo_milk
+    from .milk import demo as demo_milk
 
     a, b = users["coordinator"], users["coordinator2"]
     if not Donor.objects.exists():

@@ -15,9 +15,6 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
-
 YES_NO = (("yes", "Yes"), ("no", "No"))
 KINDS = ("yes_no", "text", "date", "number", "choice")
 
@@ -465,14 +462,6 @@ def questionnaire_review(questionnaire) -> list[ReviewSection]:
         questionnaire.answers or {},
         bereaved=questionnaire.donor.bereaved,
         flags=questionnaire.flags if questionnaire.is_frozen else None,
-    )
-
-
-def render_answers(questionnaire) -> SafeString:
-    """HTML for a coordinator: each question and answer, flagged ones marked in words. Escapes the answers."""
-    return render_to_string(
-        "donors/questionnaire/answers_table.html",
-        {"sections": questionnaire_review(questionnaire), "version": questionnaire.question_set},
     )
 
 

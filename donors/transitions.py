@@ -975,7 +975,7 @@ def status_link_send(
 
 
 def donor_total_ml(donor: Donor) -> int:
-    from .milk_services import donor_totals
+    from .milk.services import donor_totals
 
     return donor_totals([donor.pk]).get(donor.pk, 0)
 

@@ -26,7 +26,7 @@ def depot_documents():
 
 
 def connect_apps():
-    from donors.admin.donor import DonorAdmin
+    from donors.admin import DonorAdmin
     from donors.signals import donor_anonymized, donor_exporting
     from memorials.admin import DonorButterflyInline
     from memorials.services import donor_butterflies_export, forget_donor_family

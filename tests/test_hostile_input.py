@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from donors import links, questions
-from donors.forms_public import started_token
+from donors.forms import started_token
 from donors.models import AccessLink, Donor, Questionnaire
 from donors.transitions import donor_create_inquiry
 from memorials.models import Butterfly
@@ -528,8 +528,8 @@ def _all_forms(superuser):
             yield sub
             yield from subclasses(sub)
 
-    from donors.forms_milk import DropOffForm, FreezerCheckForm, RegionForm, ShipmentForm
-    from donors.forms_public import SectionForm
+    from donors.forms import SectionForm
+    from donors.milk.forms import DropOffForm, FreezerCheckForm, RegionForm, ShipmentForm
     from donors.models import Depot
     from memorials.forms import LinkDonorForm
     from memorials.models import Butterfly
@@ -591,8 +591,8 @@ def test_every_text_field_of_every_form_drops_hidden_controls_and_keeps_every_re
             two_lines = "first line\r\nsecond\tline"
             assert field.to_python(two_lines) == _expected(two_lines, multiline=multiline), (name, field_name)
             checked += 1
-    assert {"donors.forms_public.InquiryForm", "memorials.forms.ButterflyRequestForm"} <= forms_seen
-    assert {"resources.forms.FeedbackForm", "donors.forms_staff.PhoneScreenForm"} <= forms_seen
+    assert {"donors.forms.InquiryForm", "memorials.forms.ButterflyRequestForm"} <= forms_seen
+    assert {"resources.forms.FeedbackForm", "donors.forms.PhoneScreenForm"} <= forms_seen
     assert "admin donors.Donor" in forms_seen and "admin memorials.Butterfly" in forms_seen
     assert checked > 100, checked
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donors import transitions as t
-from donors.forms_public import started_token
+from donors.forms import started_token
 from donors.models import Donor, DropOff, Questionnaire
 from tests.donors.conftest import walk
 from tests.donors.intake_fixtures import GOOD_ANSWERS

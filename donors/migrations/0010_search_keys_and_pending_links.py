@@ -5,7 +5,7 @@ import importlib
 from django.conf import settings
 from django.db import migrations, models
 
-from donors.models.donor import name_key, phone_key
+from donors.models import name_key, phone_key
 
 # SQLite adds these columns by rebuilding donors_donor, which the research-milk triggers refer to: lift the
 # guard for the rebuild and put it back straight after (as 0004 does). PostgreSQL needs neither.

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import donors.models.screening
+import donors.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             name='LabReport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=donors.models.screening.private_storage, upload_to='lab-reports/%Y/%m/')),
+                ('file', models.FileField(max_length=200, storage=donors.models.private_storage, upload_to='lab-reports/%Y/%m/')),
                 ('content_type', models.CharField(choices=[('application/pdf', 'PDF'), ('image/png', 'PNG image'), ('image/jpeg', 'JPEG image')], max_length=40)),
                 ('size', models.PositiveIntegerField()),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -146,7 +146,7 @@ def _changelist(name, query=""):
 def _autosave_data(ctx: Context) -> dict:
     """Section 1 with one answer per question the form can take as text or the first choice."""
     from donors import questions
-    from donors.forms_public import SectionForm
+    from donors.forms import SectionForm
 
     data = {"section": "1"}
     try:

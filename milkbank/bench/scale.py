@@ -25,8 +25,19 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from donors import milk_months
-from donors.models import BloodTest, Bloodwork, Counter, Depot, Donor, DropOff, Shipment, Task, TimelineEvent
-from donors.models.donor import name_key, phone_key
+from donors.models import (
+    BloodTest,
+    Bloodwork,
+    Counter,
+    Depot,
+    Donor,
+    DropOff,
+    Shipment,
+    Task,
+    TimelineEvent,
+    name_key,
+    phone_key,
+)
 from memorials.models import Butterfly
 from milkbank import roles
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from donors import transitions as t
-from donors.forms_public import started_token
+from donors.forms import started_token
 from donors.models import Donor
 
 # Names in several scripts, to be stored and shown exactly as typed.

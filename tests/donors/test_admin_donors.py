@@ -146,9 +146,7 @@ def test_an_unknown_donor_or_action_answers_404(client, coordinator, make_donor)
 
 
 def phone_screen_post(**overrides):
-    data = {
-        f"q_{key}": "yes" for key, _ in __import__("donors.forms_staff").forms_staff.PhoneScreenForm.QUESTIONS
-    }
+    data = {f"q_{key}": "yes" for key, _ in __import__("donors.forms").forms.PhoneScreenForm.QUESTIONS}
     data.update(
         screened_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         minutes="20",

@@ -114,7 +114,7 @@ def test_deep_pages_stop_at_the_cap_and_say_how_to_narrow(
     max_rows_paged; a number past them shows the last page, and a deep page picks its ids first."""
     monkeypatch.setattr(CappedCountPaginator, "max_rows_paged", 2)
     monkeypatch.setattr(CappedCountPaginator, "max_exact_count", 10)
-    from donors.admin.milk import DropOffAdmin
+    from donors.milk.admin import DropOffAdmin
 
     monkeypatch.setattr(DropOffAdmin, "list_per_page", 1)
     client.force_login(coordinator)

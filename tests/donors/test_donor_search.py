@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 
 from donors import privacy
 from donors import transitions as t
-from donors.models import Donor
-from donors.models.donor import name_key, phone_key
+from donors.models import Donor, name_key, phone_key
 from tests.conftest import PASSWORD, admin_login
 
 pytestmark = pytest.mark.django_db

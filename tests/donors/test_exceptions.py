@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from donors import transitions as t
-from donors.admin.donor import ACTIONS
+from donors.admin import ACTIONS
 from donors.models import BloodTest, Bloodwork, Deferral, Donor, LabReport, Questionnaire, Task
 from donors.reminders import send_reminders
 from tests.conftest import PASSWORD
@@ -383,7 +383,7 @@ def test_with_an_email_address_the_link_is_emailed_with_the_status_page_link(
 
 
 def screen_post(**overrides):
-    from donors.forms_staff import PhoneScreenForm
+    from donors.forms import PhoneScreenForm
 
     data = {f"q_{key}": "no" for key, _ in PhoneScreenForm.QUESTIONS}
     data.update(screened_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"), minutes="15", notes="")
@@ -402,7 +402,7 @@ def test_no_outcome_is_chosen_for_the_coordinator(client, make_donor, coordinato
 
 
 def test_the_questions_have_no_double_negatives():
-    from donors.forms_staff import PhoneScreenForm
+    from donors.forms import PhoneScreenForm
 
     for _, text in PhoneScreenForm.QUESTIONS:
         assert not re.match(r"^(No|Not)\b", text) and text.endswith("?")

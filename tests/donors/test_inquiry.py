@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.core import signing
 
-from donors.forms_public import started_token
+from donors.forms import started_token
 from donors.models import Donor, Task
 from tests.donors.intake_fixtures import *  # noqa: F403
 from tests.donors.intake_fixtures import NAMES, inquiry_data

@@ -4,8 +4,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from donors import milk_services as ms
 from donors import transitions as t
+from donors.milk import services as ms
 from donors.models import Donor, DropOff, Shipment, Task
 from tests.donors.milk_fixtures import *  # noqa: F403
 

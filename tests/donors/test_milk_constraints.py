@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from donors import milk_services as ms
+from donors.milk import services as ms
 from donors.models import Donor, DropOff, Shipment
 from tests.donors.milk_fixtures import *  # noqa: F403
 from tests.donors.milk_fixtures import days_ago

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 
-from donors import demo_milk
+from donors.milk import demo as demo_milk
 from donors.models import Depot, DropOff, FreezerCheck, Shipment
 from milkbank import roles
 from tests.donors.milk_fixtures import *  # noqa: F403

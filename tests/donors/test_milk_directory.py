@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from donors import milk_services as ms
+from donors.milk import services as ms
 from donors.models import Depot
 from tests.donors.milk_fixtures import *  # noqa: F403
 

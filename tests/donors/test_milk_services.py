@@ -1,4 +1,4 @@
-"""The milk rules in donors.milk_services: who may give clinical milk, dates, volumes, shipments, totals."""
+"""The milk rules in donors.milk.services: who may give clinical milk, dates, volumes, shipments, totals."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from donors import milk_services as ms
+from donors.milk import services as ms
 from donors.models import Donor, DropOff, FreezerCheck, Shipment, TimelineEvent
 from tests.donors.milk_fixtures import *  # noqa: F403
 from tests.donors.milk_fixtures import days_ago

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from donors import milk_services, privacy
+from donors import privacy
 from donors import transitions as t
+from donors.milk import services as milk_services
 from donors.models import AccessLink, Depot, Donor, DropOff, Release, TimelineEvent
 from donors.transitions import TransitionRefused
 from tests.donors.intake_fixtures import *  # noqa: F403

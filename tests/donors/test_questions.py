@@ -4,6 +4,7 @@ import dataclasses
 import hashlib
 
 import pytest
+from django.urls import reverse
 
 from donors import questions
 from donors import transitions as t
@@ -125,18 +126,18 @@ def test_it_shows_old_answers_in_the_wording_they_were_given_to(sent_questionnai
 
 
 @pytest.mark.django_db
-def test_it_renders_answers_for_a_coordinator_escaped_with_flags_in_words(sent_questionnaire):
+def test_the_donor_page_shows_answers_escaped_with_flags_in_words(client, coordinator, sent_questionnaire):
     donor, _path = sent_questionnaire()
     q = donor.questionnaires.get()
     t.questionnaire_save(
         questionnaire=q,
         answers={"nicotine": "yes", "anything_else": "<script>alert('x')</script> 李明", "cjd": "no"},
     )
-    html = questions.render_answers(Questionnaire.objects.get(pk=q.pk))
+    client.force_login(coordinator)
+    html = client.get(reverse("admin:donors_donor_change", args=[donor.pk])).content.decode()
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; 李明" in html
-    assert "<script>" not in html
-    assert html.count("Needs a closer look") == 1
-    assert "Question set 2026.1" in html
+    assert "<script>alert" not in html
+    assert html.count("(look at this)") == 1
 
 
 def test_it_still_shows_answers_of_an_unknown_version():

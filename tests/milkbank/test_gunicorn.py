@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from donors.milk_services import EXPORT_COMPLETE
+from donors.milk.services import EXPORT_COMPLETE
 from milkbank import roles
 from tests.conftest import _staff
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from .models import Depot, Donor, DropOff, FreezerCheck, Shipment, TimelineEvent
+from ..models import Depot, Donor, DropOff, FreezerCheck, Shipment, TimelineEvent
 
 DEPOTS = [
     {

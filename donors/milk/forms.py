@@ -1,10 +1,10 @@
-"""Forms for depot work. They check the shape of the input; the rules live in donors.milk_services."""
+"""Forms for depot work. They check the shape of the input; the rules live in donors.milk.services."""
 
 from django import forms
 from django.utils import timezone
 
-from . import milk_services
-from .models import Depot, Donor, DropOff, Shipment
+from ..models import Depot, Donor, DropOff, Shipment
+from . import services as milk_services
 
 
 class DateInput(forms.DateInput):

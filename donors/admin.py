@@ -29,10 +29,10 @@ from milkbank import roles
 from milkbank.access import PRINT, VIEW, record_access
 from milkbank.pagination import CappedFacetsMixin, IndexedSortChangeList, WorkListPaginator, capped_facets
 
-from .. import forms_staff as f
-from .. import transitions as t
-from ..milk_services import milk_tiles
-from ..models import (
+from . import forms as f
+from . import transitions as t
+from .milk.services import milk_tiles
+from .models import (
     Bloodwork,
     Donor,
     LabReport,
@@ -80,7 +80,7 @@ def _open_bloodwork(donor):
 
 def _review_rows(questionnaire):
     """Question text and answer pairs in the questionnaire's own question-set version, flags marked."""
-    from .. import questions
+    from . import questions
 
     return questions.review_rows(questionnaire)
 
@@ -947,3 +947,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                 "as_of": as_of,
             },
         )
+
+
+# The milk domain's ModelAdmins (depots, freezer checks, drop-offs, shipments) register when imported.
+from .milk import admin as milk_admin  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 Every queryset goes through `for_user`, and an object outside it answers 404 (the admin's default is a
 redirect with a message, which would confirm the record exists). New drop-offs, freezer checks and shipments
-are made on the focused staff pages, which call donors.milk_services; the admin's "add" buttons lead there.
+are made on the focused staff pages, which call donors.milk.services; the admin's "add" buttons lead there.
 """
 
 from django.contrib import admin, messages
@@ -23,8 +23,8 @@ from milkbank.pagination import (
     capped_facets,
 )
 
-from .. import milk_services
 from ..models import Depot, DropOff, FreezerCheck, Shipment
+from . import services as milk_services
 
 
 class ScopedAdminMixin:
@@ -222,7 +222,7 @@ class DropOffAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "hold",
         "label_link",
     ]
-    # Nothing is edited here: status and shipment move only through donors.milk_services (shipping,
+    # Nothing is edited here: status and shipment move only through donors.milk.services (shipping,
     # receiving, voiding, corrections, hold decisions), which enforce the rules and write the history.
     readonly_fields = fields
     actions = ["print_labels"]

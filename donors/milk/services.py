@@ -30,10 +30,10 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from . import notify
-from .audit import update_logged
-from .models import Bloodwork, Depot, Donor, DropOff, FreezerCheck, MilkMonth, Shipment, TimelineEvent
-from .models.milk import MAX_DROPOFF_ML, sees_all_depots
+from .. import notify
+from ..audit import update_logged
+from ..models import Bloodwork, Depot, Donor, DropOff, FreezerCheck, MilkMonth, Shipment, TimelineEvent
+from .models import MAX_DROPOFF_ML, sees_all_depots
 
 # A depot holding milk this close to its age limit is flagged "ship soon".
 SHIP_SOON_DAYS = 14

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .donor import Donor
+from ..models import Donor
 
 # Above this a single drop-off is surely a typo (about 40 litres); the form says so instead of saving.
 MAX_DROPOFF_ML = 40_000
@@ -320,7 +320,7 @@ class MilkMonth(models.Model):
     Kept by database triggers on donors_dropoff (migration 0012), in the same transaction as every write
     to a drop-off, by any path: so it is never stale. The milk report reads these few thousand rows instead
     of every drop-off in its window; it adds the hours between a UTC and a local month boundary from the
-    drop-offs themselves (donors.milk_services.depot_month_totals). Never written by the application.
+    drop-offs themselves (donors.milk.services.depot_month_totals). Never written by the application.
     """
 
     month = models.DateField(help_text="The first day of the month, in UTC.")

@@ -1,7 +1,7 @@
 """Depot pages: the public directory, and the focused staff pages for depot work.
 
 Staff pages declare their permission once (`staff_permission`), look every object up through the user's
-depots (404 outside them), and leave the rules to donors.milk_services.
+depots (404 outside them), and leave the rules to donors.milk.services.
 """
 
 import csv
@@ -22,8 +22,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from milkbank.access import staff_permission
 
-from .. import milk_services
-from ..forms_milk import (
+from ..models import Depot, DropOff, FreezerCheck, Shipment
+from . import services as milk_services
+from .forms import (
     CorrectionForm,
     DonorSearchForm,
     DropOffForm,
@@ -35,7 +36,6 @@ from ..forms_milk import (
     ShipmentReceiveForm,
     VoidForm,
 )
-from ..models import Depot, DropOff, FreezerCheck, Shipment
 
 MAX_LABELS = 200
 
