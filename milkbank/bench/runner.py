@@ -746,6 +746,7 @@ def gunicorn_export_here() -> dict:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         started = time.perf_counter()
         rows = size = 0
+        tail = b""
         try:
             conn.request(
                 "GET",
@@ -758,6 +759,7 @@ def gunicorn_export_here() -> dict:
             while chunk := response.read(1 << 16):
                 size += len(chunk)
                 rows += chunk.count(b"\n")
+                tail = (tail + chunk)[-256:]
             result["error"] = ""
         except (OSError, http.client.HTTPException) as problem:
             result["error"] = f"{type(problem).__name__}: {problem}"
@@ -766,10 +768,12 @@ def gunicorn_export_here() -> dict:
         result["seconds"] = round(time.perf_counter() - started, 1)
         errors.seek(0)
         log_tail = errors.read().decode(errors="replace")
+    rows = max(rows - 2, 0)  # not the header, nor the last line saying the file is complete
+    said_complete = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1].startswith(b"# complete:")
     result.update(
-        rows=max(rows - 1, 0),
+        rows=rows,
         bytes=size,
-        complete=result.get("status") == 200 and max(rows - 1, 0) == expected and not result["error"],
+        complete=result.get("status") == 200 and rows == expected and said_complete and not result["error"],
         worker_timeout="WORKER TIMEOUT" in log_tail,
     )
     return result
