@@ -43,7 +43,7 @@ def keep_private(response, *, referrer="no-referrer"):
     form keep "no-referrer", so their tokens are not even sent back to us.
     """
     add_never_cache_headers(response)
-    response["Cache-Control"] = "no-store, private"
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
     response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -212,7 +212,7 @@ def test_a_csrf_failure_on_a_questionnaire_post_logs_no_token(written, live_link
 def test_a_server_error_on_a_private_link_logs_no_token(written, live_link, monkeypatch):
     from django.test import Client
 
-    from donors.views import public
+    from donors import views as public
 
     path, token = live_link
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donors import transitions as t
+from donors import views as status_views
 from donors.models import AccessLink, Depot, Donor
-from donors.views import status as status_views
 
 pytestmark = pytest.mark.django_db
 Stage = Donor.Stage
