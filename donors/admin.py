@@ -16,7 +16,7 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -541,7 +541,40 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         return queryset.search(search_term), False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
+        queryset = super().get_queryset(request).for_admin_list()
+        if request.resolver_match and request.resolver_match.url_name == "donors_donor_changelist":
+            # For the "Next step" column: whether this person already signed this round (one subquery, so
+            # the list's query count stays fixed).
+            queryset = queryset.annotate(
+                signed_by_me=Exists(
+                    SignOff.objects.filter(
+                        donor=OuterRef("pk"), screening_round=OuterRef("screening_round"), by=request.user
+                    )
+                )
+            )
+        return queryset
+
+    def get_list_display(self, request):
+        return (*self.list_display, self._next_step_column(request))
+
+    def _next_step_column(self, request):
+        """The stage's one obvious step (donors.transitions.NEXT_STEP), linked straight to its form when this
+        person may take it: one page load instead of two. The form's own GET applies the full rule."""
+        allowed = {slug for slug in t.NEXT_STEP.values() if request.user.has_perm(ACTIONS[slug].perm)}
+
+        @admin.display(description="Next step")
+        def next_step(obj):
+            slug = t.NEXT_STEP.get(obj.stage)
+            if slug not in allowed or (slug == "sign-off" and getattr(obj, "signed_by_me", False)):
+                return "—"
+            # The row (the donor's name first) gives the link its context.
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:donors_donor_action", args=[obj.pk, slug]),
+                t.STEPS[slug].label,
+            )
+
+        return next_step
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -680,6 +713,17 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     def _back(self, donor):
         return HttpResponseRedirect(reverse("admin:donors_donor_change", args=[donor.pk]))
 
+    def _onward(self, request, donor, following):
+        """After a step: straight to the step that follows when it is open to this person, else the donor
+        page. The result message shows on either."""
+        if (
+            following
+            and request.user.has_perm(ACTIONS[following].perm)
+            and t.step_refusal(donor, following, by=request.user) is None
+        ):
+            return HttpResponseRedirect(reverse("admin:donors_donor_action", args=[donor.pk, following]))
+        return self._back(donor)
+
     def action_view(self, request, donor_id, action):
         spec = ACTIONS.get(action)
         donor = self._donor_or_404(request, donor_id)
@@ -713,16 +757,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                         how=t.GivenBy.SAID[result.given_by],
                     )
                 self.message_user(request, spec.message(donor, result), messages.SUCCESS)
-                following = spec.then(donor, result) if spec.then else None
-                if (
-                    following
-                    and request.user.has_perm(ACTIONS[following].perm)
-                    and t.step_refusal(donor, following, by=request.user) is None
-                ):
-                    return HttpResponseRedirect(
-                        reverse("admin:donors_donor_action", args=[donor.pk, following])
-                    )
-                return self._back(donor)
+                return self._onward(request, donor, spec.then(donor, result) if spec.then else None)
         extra = {}
         if action == "sign-off":
             extra["signoff_checks"] = {
@@ -812,7 +847,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         donor.refresh_from_db()
         after = " Every step is done: ready for sign-off." if donor.stage == Stage.READY_FOR_SIGNOFF else ""
         self.message_user(request, f"{release.get_kind_display()} release received.{after}", messages.SUCCESS)
-        return self._back(donor)
+        return self._onward(request, donor, "sign-off")
 
     def lab_report_add_view(self, request, donor_id, bloodwork_id):
         if not request.user.has_perm("donors.add_labreport"):

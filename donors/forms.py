@@ -340,6 +340,24 @@ class PhoneScreenForm(forms.Form):
         ("willing_bloodwork", "Are you willing to have a blood test (paid for by the bank)?"),
     ]
     ANSWER_CHOICES = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]
+    # The answer that needs no closer look, per question: what "all answers as expected" fills in.
+    EXPECTED = {
+        "good_health": "yes",
+        "tobacco": "no",
+        "meds_reviewed": "yes",
+        "transfusion_4m": "no",
+        "tattoo_12m": "no",
+        "willing_bloodwork": "yes",
+    }
+
+    all_expected = forms.BooleanField(
+        label="All answers as expected",
+        required=False,
+        help_text=(
+            "Yes to good health, medicines talked through and a blood test; no to tobacco, a transfusion "
+            "and a tattoo. Any answer you choose below is kept as you chose it."
+        ),
+    )
 
     screened_at = forms.DateTimeField(
         label="When the call took place",
@@ -368,17 +386,21 @@ class PhoneScreenForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, label in self.QUESTIONS:
             self.fields[f"q_{key}"] = forms.ChoiceField(
-                label=label, choices=self.ANSWER_CHOICES, widget=forms.RadioSelect
+                label=label, choices=self.ANSWER_CHOICES, widget=forms.RadioSelect, required=False
             )
         # Keep the questions first, then the outcome.
-        order = [f"q_{k}" for k, _ in self.QUESTIONS] + [
-            "screened_at",
-            "minutes",
-            "outcome",
-            "defer_until",
-            "reason",
-            "notes",
-        ]
+        order = (
+            ["all_expected"]
+            + [f"q_{k}" for k, _ in self.QUESTIONS]
+            + [
+                "screened_at",
+                "minutes",
+                "outcome",
+                "defer_until",
+                "reason",
+                "notes",
+            ]
+        )
         self.order_fields(order)
 
     def clean_screened_at(self):
@@ -389,6 +411,14 @@ class PhoneScreenForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for key, _ in self.QUESTIONS:
+            name = f"q_{key}"
+            if data.get(name):
+                continue  # chosen by the person: kept, whatever the box says
+            if data.get("all_expected"):
+                data[name] = self.EXPECTED[key]
+            elif name not in self.errors:
+                self.add_error(name, forms.ValidationError("This field is required.", code="required"))
         outcome = data.get("outcome")
         if (
             outcome in (PhoneScreen.Outcome.DEFERRED, PhoneScreen.Outcome.NOT_ELIGIBLE)

@@ -156,6 +156,18 @@ STEPS: dict[str, Step] = {
 }
 
 
+# The one obvious next step at a stage, offered straight from the donor list so a coordinator lands on its
+# form (the donor page still offers every open step). Stages missing here have no single obvious step.
+NEXT_STEP: dict[str, str] = {
+    Stage.INQUIRY: "phone-screen",
+    Stage.PHONE_SCREEN_PASSED: "send-questionnaire",
+    Stage.QUESTIONNAIRE_SUBMITTED: "review",
+    Stage.QUESTIONNAIRE_ACCEPTED: "order-bloodwork",
+    Stage.BLOODWORK_ORDERED: "record-results",
+    Stage.READY_FOR_SIGNOFF: "sign-off",
+}
+
+
 def step_refusal(donor: Donor, slug: str, *, by=None) -> TransitionRefused | None:
     """Why this step may not happen now, or None when it may. The one rule for buttons and services."""
     step = STEPS[slug]

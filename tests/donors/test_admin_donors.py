@@ -169,6 +169,24 @@ def test_recording_the_phone_screen_through_the_page_moves_the_donor(client, coo
     assert screen.answers["tobacco"] == "yes" and screen.screened_by == coordinator
 
 
+def test_all_answers_as_expected_fills_only_the_questions_left_blank(client, coordinator, make_donor):
+    """One box instead of six choices; an answer the person chose is kept, so an unusual one is heard."""
+    donor = make_donor()
+    login(client, coordinator)
+    url = reverse("admin:donors_donor_action", args=[donor.pk, "phone-screen"])
+    data = {k: v for k, v in phone_screen_post().items() if not k.startswith("q_")}
+    response = client.post(url, {**data, "all_expected": "on", "q_tattoo_12m": "yes"})
+    assert response.status_code == 302
+    assert PhoneScreen.objects.get(donor=donor).answers == {
+        "good_health": "yes",
+        "tobacco": "no",
+        "meds_reviewed": "yes",
+        "transfusion_4m": "no",
+        "tattoo_12m": "yes",
+        "willing_bloodwork": "yes",
+    }
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -180,6 +198,8 @@ def test_recording_the_phone_screen_through_the_page_moves_the_donor(client, coo
         ({"notes": "x" * 5000}, "at most 4000 characters"),
         ({"screened_at": "2999-01-01T10:00"}, "cannot be in the future"),
         ({"q_tobacco": ""}, "This field is required."),
+        ({"q_tobacco": "", "all_expected": ""}, "This field is required."),
+        ({"q_tobacco": "maybe", "all_expected": "on"}, "Select a valid choice."),
     ],
 )
 def test_bad_phone_screen_input_is_refused_on_the_page_and_nothing_saved(
@@ -361,3 +381,21 @@ def test_the_counting_limit_keeps_the_count_query_bounded(coordinator, make_dono
         assert paginator.count == 3
     (count_sql,) = [q["sql"] for q in captured.captured_queries]
     assert "LIMIT 1000" in count_sql and "ORDER BY" not in count_sql
+
+
+def test_the_donor_list_links_each_donor_s_one_obvious_next_step(
+    client, coordinator, coordinator2, make_donor
+):
+    """The list's "Next step" opens that step's form (one page load instead of two); the person who already
+    signed off is not offered the sign-off again."""
+    new = make_donor(first_name="Noor")
+    ready = make_donor(Stage.READY_FOR_SIGNOFF, first_name="Lena")
+    login(client, coordinator)
+    page = client.get(reverse("admin:donors_donor_changelist")).content.decode()
+    assert reverse("admin:donors_donor_action", args=[new.pk, "phone-screen"]) in page
+    signoff = reverse("admin:donors_donor_action", args=[ready.pk, "sign-off"])
+    assert signoff in page
+    assert client.post(signoff, {"note": ""}).status_code == 302
+    assert signoff not in client.get(reverse("admin:donors_donor_changelist")).content.decode()
+    login(client, coordinator2)
+    assert signoff in client.get(reverse("admin:donors_donor_changelist")).content.decode()

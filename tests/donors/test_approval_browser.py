@@ -56,7 +56,8 @@ def test_a_coordinator_takes_a_donor_to_approval_and_a_second_person_signs(
     page.get_by_role("button", name="Received today (infant's provider)").click()
     expect(page.get_by_text("Infant's provider release received. Every step is done")).to_be_visible()
 
-    do(page, "Sign off")
+    # The last piece in: the sign-off form opens by itself.
+    expect(page.get_by_text("No one has signed yet")).to_be_visible()
     submit(page, "Sign off")
     expect(
         page.get_by_text("Sign-off recorded. A second, different staff member must sign off.")
