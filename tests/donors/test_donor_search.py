@@ -170,7 +170,7 @@ def test_a_search_runs_the_same_queries_as_the_list(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_coordinator_searches_by_clicking(page, coordinator, make_donor):
+def test_a_coordinator_searches_by_clicking(page, axe, coordinator, make_donor):
     make_donor(Stage.APPROVED, first_name="Zoë", last_name="Adebayo", phone="612-555-0142")
     admin_login(page, "casey")
     page.goto(reverse("admin:donors_donor_changelist") + "?show=action")
@@ -182,3 +182,4 @@ def test_a_coordinator_searches_by_clicking(page, coordinator, make_donor):
     page.locator("#searchbar").fill("zoe")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name=re.compile("Zoë Adebayo"))).to_be_visible()
+    axe(page)  # the search box has a name of its own
