@@ -856,7 +856,11 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         bloodwork = get_object_or_404(Bloodwork, pk=bloodwork_id, donor=donor)
         form = f.LabReportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            t.lab_report_attach(bloodwork=bloodwork, by=request.user, **form.service_kwargs())
+            try:
+                t.lab_report_attach(bloodwork=bloodwork, by=request.user, **form.service_kwargs())
+            except t.TransitionRefused as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+                return self._back(donor)
             self.message_user(request, "Lab report attached.", messages.SUCCESS)
             return self._back(donor)
         return self._page(

@@ -554,14 +554,6 @@ class BloodworkRepeatForm(forms.Form):
         return {"full_redraw": self.cleaned_data["what"] == "full", "lab": self.cleaned_data["lab"]}
 
 
-# What a lab report may be, told by its first bytes (never by its name or the browser's word for it).
-REPORT_SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-]
-
-
 class LabReportForm(forms.Form):
     file = forms.FileField(
         label="The lab's report",
@@ -570,30 +562,14 @@ class LabReportForm(forms.Form):
     )
 
     def clean_file(self):
-        from django.conf import settings
+        from .transitions import lab_report_kind
 
         upload = self.cleaned_data["file"]
-        limit = settings.MILKBANK_LAB_REPORT_MAX_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                "This file is larger than %(limit)s MB. Please attach a smaller copy.",
-                code="too_large",
-                params={"limit": limit},
-            )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        for signature, content_type in REPORT_SIGNATURES:
-            if head.startswith(signature):
-                self.content_type = content_type
-                return upload
-        raise forms.ValidationError(
-            "This file is not a PDF, PNG or JPEG. Please attach the report as the lab sent it.",
-            code="bad_type",
-        )
+        lab_report_kind(upload)  # the same check the service makes, shown on the form
+        return upload
 
     def service_kwargs(self):
-        return {"upload": self.cleaned_data["file"], "content_type": self.content_type}
+        return {"upload": self.cleaned_data["file"]}
 
 
 class BloodworkResultsForm(forms.Form):

@@ -604,10 +604,44 @@ def bloodwork_order_repeat(*, donor: Donor, by, full_redraw: bool = False, lab: 
 LAB_REPORT_EXTENSIONS = {LabReport.Kind.PDF: "pdf", LabReport.Kind.PNG: "png", LabReport.Kind.JPEG: "jpg"}
 
 
+# What a lab report may be, told by its first bytes (never by its name or the browser's word for it).
+REPORT_SIGNATURES = [
+    (b"%PDF-", LabReport.Kind.PDF),
+    (b"\x89PNG\r\n\x1a\n", LabReport.Kind.PNG),
+    (b"\xff\xd8\xff", LabReport.Kind.JPEG),
+]
+
+
+def lab_report_kind(upload) -> str:
+    """The report's content type, from its first bytes; refuses a file too large or of another kind."""
+    limit = settings.MILKBANK_LAB_REPORT_MAX_MB
+    if upload.size > limit * 1024 * 1024:
+        raise ValidationError(
+            "This file is larger than %(limit)s MB. Please attach a smaller copy.",
+            code="too_large",
+            params={"limit": limit},
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, content_type in REPORT_SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    raise ValidationError(
+        "This file is not a PDF, PNG or JPEG. Please attach the report as the lab sent it.", code="bad_type"
+    )
+
+
 @transaction.atomic
-def lab_report_attach(*, bloodwork: Bloodwork, by, upload, content_type: str) -> LabReport:
-    """Keep the lab's report with the draw it reports on. The form has checked the file's content and size."""
+def lab_report_attach(*, bloodwork: Bloodwork, by, upload) -> LabReport:
+    """Keep the lab's report with the draw it reports on, after checking the file's content and size."""
     donor = _locked(bloodwork.donor)
+    if donor.anonymized_at:
+        # Anonymizing deleted her reports, which carry her name: none comes back onto the record.
+        raise TransitionRefused(
+            "This donor's record was anonymized; no report can be attached.", code="closed"
+        )
+    content_type = lab_report_kind(upload)
     report = LabReport(
         bloodwork=bloodwork, uploaded_by=by, content_type=content_type, size=upload.size, file=upload
     )

@@ -17,7 +17,7 @@ from donors import notify
 from donors.models import Donor
 from milkbank import roles
 
-from .models import Butterfly, Quilt, bereaved_donors
+from .models import Butterfly, Quilt
 from .validators import validate_no_markup
 
 EMAIL_FOLDER = "memorials/email"
@@ -136,9 +136,10 @@ def butterfly_request_accept(*, butterfly: Butterfly, by: AbstractBaseUser) -> B
 def butterfly_request_link_donor(*, butterfly: Butterfly, donor: Donor, by: AbstractBaseUser) -> Butterfly:
     """Link a website request to the donor record it matches; the family's own contact details stay."""
     butterfly = _lock_to_review(butterfly)
-    if not bereaved_donors().filter(pk=donor.pk).exists():
+    # Only a record that matches this request (same email, phone, or baby's name and date), never any other.
+    if not butterfly.donor_matches().filter(pk=donor.pk).exists():
         raise MemorialRefusal(
-            "That donor record cannot be linked to a butterfly: it is not a bereaved donor's we may see.",
+            "That donor record does not match this request, so it cannot be linked.",
             code="not_linkable",
         )
     butterfly.donor = donor

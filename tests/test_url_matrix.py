@@ -224,7 +224,6 @@ def objects(coordinator, coordinator2, volunteer, memorial_staff, django_user_mo
         bloodwork=donor.bloodwork_set.first(),
         by=coordinator,
         upload=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"),
-        content_type="application/pdf",
     )
     from django.contrib.contenttypes.models import ContentType
 

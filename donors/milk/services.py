@@ -905,7 +905,7 @@ def depot_month_totals(*, user, since: datetime.date) -> list[dict]:
         moved = (
             DropOff.objects.for_user(user)
             .filter(edges)
-            .exclude(status=DropOff.Status.REJECTED)
+            .counted()
             .values_list("received_at", "depot_id", "channel", "use", "volume_ml")
         )
         for received_at, depot_id, channel, use, ml in moved:

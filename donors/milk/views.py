@@ -239,7 +239,7 @@ def dropoff_correct(request, pk):
     if done:
         messages.success(request, done)
         # A decision on held milk goes back to the held list; a correction stays to show the new values.
-        if dropoff.hold:
+        if action in ("use", "not_used") and dropoff.hold:
             return redirect("donors:dropoffs_held")
         return redirect("donors:dropoff_correct", dropoff.pk)
     context = {"dropoff": dropoff, "correction": correction, "not_used": not_used}

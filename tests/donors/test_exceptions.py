@@ -306,11 +306,28 @@ def test_the_private_files_setting_decides_where_reports_go(make_donor, coordina
         bloodwork=donor.bloodwork_set.get(),
         by=coordinator,
         upload=SimpleUploadedFile("x.pdf", PDF),
-        content_type="application/pdf",
     )
     assert (tmp_path / "elsewhere" / report.file.name).is_file()
     with pytest.raises(ValueError, match="no public URL"):
         report.file.url  # noqa: B018
+
+
+def test_no_report_is_attached_to_an_anonymized_record_nor_a_file_that_is_not_a_report(
+    make_donor, coordinator, settings, tmp_path
+):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MILKBANK_PRIVATE_FILES_DIR = tmp_path
+    donor = unclear(make_donor, coordinator)
+    bloodwork = donor.bloodwork_set.get()
+    program = SimpleUploadedFile("r.pdf", b"MZ\x90")
+    with pytest.raises(ValidationError, match="not a PDF, PNG or JPEG"):  # the service checks it too
+        t.lab_report_attach(bloodwork=bloodwork, by=coordinator, upload=program)
+    Donor.objects.filter(pk=donor.pk).update(anonymized_at=timezone.now())
+    with pytest.raises(t.TransitionRefused, match="anonymized"):
+        t.lab_report_attach(bloodwork=bloodwork, by=coordinator, upload=SimpleUploadedFile("r.pdf", PDF))
+    assert not LabReport.objects.exists()
 
 
 # --- A donor without email (item 2) ---------------------------------------------------------------------
@@ -678,7 +695,6 @@ def test_anonymizing_a_donor_removes_her_lab_reports_and_their_files(
         bloodwork=donor.bloodwork_set.get(),
         by=coordinator,
         upload=SimpleUploadedFile("x.pdf", PDF),
-        content_type="application/pdf",
     )
     stored = private_dir / report.file.name
     assert privacy.donor_export(donor=donor)["bloodwork"][0]["lab_reports"][0]["type"] == "PDF"

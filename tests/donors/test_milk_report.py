@@ -93,6 +93,14 @@ def test_milk_at_a_months_edge_counts_in_the_banks_month(
         received_at=at(last_month - datetime.timedelta(days=1), 23, 30),
     )
     make_dropoff(donor=approved_donor, depot=depot_a, volume_ml=1000, received_at=at(this_month, 0, 30))
+    # Milk voided or not used at an edge counts nowhere: not in the summary, not in the edge's correction.
+    for status in DropOff.Status.not_counted():
+        uncounted = make_dropoff(
+            donor=approved_donor, depot=depot_a, volume_ml=7000, received_at=at(this_month, 0, 15)
+        )
+        DropOff.objects.filter(pk=uncounted.pk).update(
+            status=status, rejection_reason="Thawed", void_reason="Logged twice"
+        )
     client.force_login(coordinator)
     rows = client.get(REPORT).context["rows"]
     by_month = {row["month"]: (row["clinical_ml"], row["count"]) for row in rows}

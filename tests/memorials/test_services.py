@@ -152,12 +152,14 @@ def test_it_links_a_request_only_to_a_bereaved_donor_past_the_inquiry(memorial_s
     from .conftest import bereaved
 
     butterfly = _website_request()
-    inquiry = bereaved(first_name="Ines", last_name="Quiry", by=coordinator)
+    same_baby = {"baby_first_name": "Zoë", "baby_birth_date": butterfly.birth_date}
+    inquiry = bereaved(first_name="Ines", last_name="Quiry", by=coordinator, **same_baby)
     living = t.donor_create_inquiry(first_name="Pat", phone="555-0100", contact_consent=True)
-    for donor in (inquiry, living):
+    other = bereaved(first_name="Oona", last_name="Other", by=coordinator, screened=True)  # matches nothing
+    for donor in (inquiry, living, other):
         with pytest.raises(ValidationError, match="cannot be linked"):
             services.butterfly_request_link_donor(butterfly=butterfly, donor=donor, by=memorial_staff)
-    screened = bereaved(first_name="Sam", last_name="Screened", by=coordinator, screened=True)
+    screened = bereaved(first_name="Sam", last_name="Screened", by=coordinator, screened=True, **same_baby)
     butterfly = services.butterfly_request_link_donor(butterfly=butterfly, donor=screened, by=memorial_staff)
     butterfly.refresh_from_db()
     assert butterfly.donor == screened and butterfly.status == Status.TO_REVIEW
