@@ -14,12 +14,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from milkbank.text import clean_text
+
 # Letters with no decomposition that people type without their mark ("Søren" as "Soren").
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d", "ı": "i"})
 _NOT_IN_KEY = str.maketrans("", "", "'’ʼ`´")  # "O'Brien" and "OBrien" alike
 SEARCH_KEY_LENGTH = 300
 _LATIN = re.compile("[\u0000-\u024f\u1e00-\u1eff]")
-_CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f]")
 _PHONE_TERM = re.compile(r"[\d\s().+\-/]+")
 
 
@@ -71,7 +72,8 @@ class DonorQuerySet(models.QuerySet):
         """Donors a coordinator means by `term`: a donor number ("D000123", "d123", "123"), the start of a
         phone number however it is written, a whole email address, or the start of any of their names (each
         word), ignoring case and accents. Every branch is a prefix or equality on an indexed column."""
-        term = _CONTROL.sub(" ", term or "").strip()  # PostgreSQL refuses a NUL in any string
+        # The same cleaning as every form field (PostgreSQL refuses a NUL; bidi overrides hide a name).
+        term = clean_text(term or "", multiline=False).strip()
         if not term:
             return self
         if term[:1] in ("D", "d") and term[1:].isdigit() and len(term) <= 10:
