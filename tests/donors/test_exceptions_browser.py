@@ -189,3 +189,21 @@ def test_the_daily_job_ends_a_deferral_and_the_donor_is_back_at_her_step(
         ).to_be_visible()
     (mail,) = [m for m in mailoutbox if m.to == [donor.email] and "pause" in m.subject.lower()]
     assert "time you needed" in mail.body
+
+
+def test_a_link_given_to_the_wrong_person_is_stopped_and_no_longer_opens(
+    page, phone_page, make_donor, coordinator, axe
+):
+    donor = make_donor(Stage.PHONE_SCREEN_PASSED, first_name="Aroha", email="", preferred_contact="text")
+    given = t.questionnaire_send(donor=donor, by=coordinator, given_by=t.GivenBy.TEXT)
+    questionnaire = re.search(r"/donate/q/\S+/", given.url).group(0)
+    admin_login(page, "casey")
+    open_donor(page, donor)
+    page.get_by_role("link", name="Stop the donor's private links").click()
+    axe(page)
+    submit(page, "Stop the donor's private links")
+    expect(page.get_by_text("The donor's private links no longer open.")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("Private links stopped"))).to_be_visible()
+    phone_page.goto(questionnaire)
+    expect(phone_page.get_by_role("heading", name="This link no longer works")).to_be_visible()
+    axe(phone_page)

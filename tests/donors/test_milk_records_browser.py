@@ -131,3 +131,28 @@ def test_a_warm_reading_holds_milk_and_a_coordinator_releases_it(
     expect(page.get_by_text("No milk is held. Thank you.")).to_be_visible()
     waiting.refresh_from_db()
     assert waiting.hold == "" and waiting.status == DropOff.Status.AT_DEPOT
+
+
+def test_a_coordinator_corrects_a_mistyped_volume_and_the_history_keeps_the_old_one(
+    page, axe, coordinator, depot_a, approved_donor, make_dropoff
+):
+    from auditlog.models import LogEntry
+
+    dropoff = make_dropoff(donor=approved_donor, depot=depot_a, volume_ml=4000, containers=2)
+    admin_login(page, "casey")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(reverse("donors:dropoff_correct", args=[dropoff.pk]))
+    axe(page)
+    page.get_by_label("Volume (mL)").fill("400")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text("Say why, in a few words.").first).to_be_visible()
+    page.get_by_label("Why the correction?").fill("A zero too many on the form")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text(f"Drop-off #{dropoff.pk} is corrected.")).to_be_visible()
+    expect(page.get_by_label("Volume (mL)")).to_have_value("400")  # the page stays, with the new values
+    dropoff.refresh_from_db()
+    assert dropoff.volume_ml == 400
+    entry = (
+        LogEntry.objects.get_for_object(dropoff).filter(changes__icontains="volume_ml").latest("timestamp")
+    )
+    assert "4000" in str(entry.changes)

@@ -245,3 +245,34 @@ def test_the_place_page_suggests_the_next_place_and_warns_about_a_completed_quil
     expect(page.get_by_text("Placed on Quilt 0, place 1.")).to_be_visible()
     butterfly.refresh_from_db()
     assert butterfly.quilt == done and butterfly.position == 1
+
+
+def test_staff_link_a_request_to_the_matching_donor_record(page, memorial_staff, coordinator, axe):
+    from memorials import services
+
+    from .conftest import bereaved
+
+    born = timezone.localdate().replace(year=timezone.localdate().year - 1)
+    donor = bereaved(
+        first_name="Maya",
+        last_name="Okafor",
+        by=coordinator,
+        screened=True,
+        baby_first_name="Ada",
+        baby_birth_date=born,
+    )
+    butterfly = services.butterfly_request_for_family(
+        first_name="Ada", birth_date=born, family_name="Maya Okafor", contact_phone="555-0199"
+    )
+    admin_login(page, "mara")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto("/butterflies/staff/requests/")
+    page.get_by_role("link", name="Link to the donor's record").click()
+    axe(page)
+    page.get_by_role("button", name="Link this record").click()
+    expect(page.get_by_text("Choose the donor record that matches this request.")).to_be_visible()
+    page.get_by_role("radio").first.check()
+    page.get_by_role("button", name="Link this record").click()
+    expect(page.get_by_text("Ada's request is linked to the donor's record.")).to_be_visible()
+    butterfly.refresh_from_db()
+    assert butterfly.donor == donor and butterfly.status == Butterfly.Status.TO_REVIEW
