@@ -268,7 +268,7 @@ ACTIONS: dict[str, Action] = {
         danger=True,
     ),
     "decline": Action(
-        f.ReasonForm,
+        f.DeclineForm,
         "donors.change_donor",
         lambda d, by, **kw: t.donor_decline(donor=d, by=by, **kw),
         "Donor declined.",
@@ -456,6 +456,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         "stage_changed_at",
         "created_at",
         "exit_reason",
+        "decline_reason",
     )
     fieldsets = (
         ("Name", {"fields": ("first_name", "last_name", "preferred_name", "seen_version")}),
@@ -493,6 +494,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                     "approved_on",
                     "deferred_until",
                     "exit_reason",
+                    "decline_reason",
                     "stage_changed_at",
                     "created_at",
                 )

@@ -327,6 +327,23 @@ def _not_future(value, what="date"):
     return value
 
 
+def decline_reason_field(help_text: str = "") -> forms.ChoiceField:
+    """Why a donor cannot give milk, in the groups the screening funnel counts (Donor.DeclineReason)."""
+    return forms.ChoiceField(
+        label="Why they cannot give milk",
+        choices=[("", "Choose a group"), *Donor.DeclineReason.choices],
+        required=False,
+        help_text=help_text,
+    )
+
+
+def require_decline_reason(form: forms.Form, data: dict) -> None:
+    if not data.get("decline_reason") and "decline_reason" not in form.errors:
+        form.add_error(
+            "decline_reason", forms.ValidationError("Choose why the donor cannot give milk.", code="required")
+        )
+
+
 class PhoneScreenForm(forms.Form):
     """Rule 1: the spoken screen. Answers are the coordinator's notes on the standard questions, each asked
     as a plain question (no double negatives): the answer that needs a closer look differs per question."""
@@ -380,6 +397,7 @@ class PhoneScreenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when deferring or when the donor is not able to donate.",
     )
+    decline_reason = decline_reason_field("Only when the donor is not able to donate.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
     def __init__(self, *args, **kwargs):
@@ -398,6 +416,7 @@ class PhoneScreenForm(forms.Form):
                 "outcome",
                 "defer_until",
                 "reason",
+                "decline_reason",
                 "notes",
             ]
         )
@@ -425,6 +444,8 @@ class PhoneScreenForm(forms.Form):
             and not (data.get("reason") or "").strip()
         ):
             self.add_error("reason", forms.ValidationError("Please give the reason.", code="required"))
+        if outcome == PhoneScreen.Outcome.NOT_ELIGIBLE:
+            require_decline_reason(self, data)
         if outcome == PhoneScreen.Outcome.DEFERRED:
             until = data.get("defer_until")
             if until is None:
@@ -446,6 +467,9 @@ class PhoneScreenForm(forms.Form):
             "notes": data["notes"],
             "reason": data["reason"],
             "defer_until": data["defer_until"],
+            "decline_reason": data["decline_reason"]
+            if data["outcome"] == PhoneScreen.Outcome.NOT_ELIGIBLE
+            else "",
             "answers": {key: data[f"q_{key}"] for key, _ in self.QUESTIONS},
         }
 
@@ -497,6 +521,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed for follow-up or not acceptable.",
     )
+    decline_reason = decline_reason_field("Only when the answers are not acceptable.")
 
     def clean(self):
         data = super().clean()
@@ -506,10 +531,18 @@ class ReviewForm(forms.Form):
             and not data.get("note", "").strip()
         ):
             self.add_error("note", forms.ValidationError("Please give the reason.", code="required"))
+        if data.get("decision") == Questionnaire.Status.NOT_ACCEPTABLE:
+            require_decline_reason(self, data)
         return data
 
     def service_kwargs(self):
-        return {"decision": self.cleaned_data["decision"], "note": self.cleaned_data["note"]}
+        data = self.cleaned_data
+        declines = data["decision"] == Questionnaire.Status.NOT_ACCEPTABLE
+        return {
+            "decision": data["decision"],
+            "note": data["note"],
+            "decline_reason": data["decline_reason"] if declines else "",
+        }
 
 
 class BloodworkOrderForm(forms.Form):
@@ -695,6 +728,18 @@ class ReasonForm(forms.Form):
         return {"reason": self.cleaned_data["reason"]}
 
 
+class DeclineForm(ReasonForm):
+    decline_reason = decline_reason_field()
+
+    def clean(self):
+        data = super().clean()
+        require_decline_reason(self, data)
+        return data
+
+    def service_kwargs(self):
+        return {**super().service_kwargs(), "decline_reason": self.cleaned_data["decline_reason"]}
+
+
 class OptionalReasonForm(forms.Form):
     reason = forms.CharField(max_length=REASON_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -730,6 +775,7 @@ __all__ = [
     "OptionalReasonForm",
     "PhoneScreenForm",
     "ReasonForm",
+    "DeclineForm",
     "ReleaseForm",
     "ResearchForm",
     "ReviewForm",

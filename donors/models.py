@@ -115,6 +115,17 @@ class DonorQuerySet(models.QuerySet):
 
 
 class Donor(models.Model):
+    class DeclineReason(models.TextChoices):
+        """Why a donor could not give milk, in groups the bank can count (the words stay in exit_reason).
+        Blank for declines recorded before the groups existed."""
+
+        HEALTH = "health", "Health history or a medical condition"
+        MEDICINES = "medicines", "Medicines, herbs or supplements"
+        LIFESTYLE = "lifestyle", "Tobacco, alcohol or drugs"
+        TRAVEL = "travel", "Travel or time lived abroad"
+        BLOODWORK = "bloodwork", "A confirmed bloodwork result"
+        OTHER = "other", "Another reason"
+
     class Stage(models.TextChoices):
         INQUIRY = "inquiry", "Inquiry"
         PHONE_SCREEN_PASSED = "phone_screen_passed", "Phone screen passed"
@@ -202,6 +213,9 @@ class Donor(models.Model):
     return_stage = models.CharField(max_length=30, choices=Stage, blank=True, default="", editable=False)
     deferred_until = models.DateField(null=True, blank=True, editable=False)
     exit_reason = models.TextField(blank=True, default="", editable=False)
+    decline_reason = models.CharField(
+        max_length=20, choices=DeclineReason, blank=True, default="", editable=False
+    )
     donor_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     approved_on = models.DateField(null=True, blank=True, editable=False)
     finished_on = models.DateField(null=True, blank=True, editable=False)

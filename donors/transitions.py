@@ -306,6 +306,7 @@ def phone_screen_record(
     reason: str = "",
     defer_until: datetime.date | None = None,
     screened_at: datetime.datetime | None = None,
+    decline_reason: str = "",
 ) -> PhoneScreen:
     """Rule 1: record the spoken screen, and act on its outcome in the same step: a pass moves the donor on,
     "call again" keeps a call-back task, "not now" defers until a date, "not able to donate" declines."""
@@ -316,6 +317,7 @@ def phone_screen_record(
         raise TransitionRefused("Please give the reason.", code="reason_required")
     if outcome == Outcome.DEFERRED and defer_until is None:
         raise TransitionRefused("Give the date the deferral ends.", code="no_end")
+    _check_decline_reason(decline_reason)
     screen = PhoneScreen(
         donor=donor,
         screened_by=by,
@@ -341,7 +343,9 @@ def phone_screen_record(
     if outcome == Outcome.PASSED and donor.stage == Stage.INQUIRY:
         _move(donor, Stage.PHONE_SCREEN_PASSED, by=by, summary=f"Phone screen passed ({minutes} min)")
     elif outcome == Outcome.NOT_ELIGIBLE:
-        _decline(donor, by=by, reason=reason, summary="Declined at the phone screen")
+        _decline(
+            donor, by=by, reason=reason, summary="Declined at the phone screen", decline_reason=decline_reason
+        )
     elif outcome == Outcome.DEFERRED:
         _defer(donor, by=by, reason=reason, until=defer_until)
     else:
@@ -517,7 +521,9 @@ def questionnaire_submit(
 
 
 @transaction.atomic
-def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, note: str = "") -> None:
+def questionnaire_review(
+    *, questionnaire: Questionnaire, by, decision: str, note: str = "", decline_reason: str = ""
+) -> None:
     """Accept, ask for follow-up, or find the answers not acceptable (which declines, with the reason)."""
     donor = _locked(questionnaire.donor)
     _require_step(donor, "review", by=by)
@@ -531,6 +537,7 @@ def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, not
         raise TransitionRefused("Choose accept, needs follow-up, or not acceptable.", code="bad_decision")
     if decision != Questionnaire.Status.ACCEPTED and not note.strip():
         raise TransitionRefused("Please give the reason.", code="reason_required")
+    _check_decline_reason(decline_reason)
     questionnaire.status = decision
     questionnaire.reviewed_by = by
     questionnaire.reviewed_at = timezone.now()
@@ -547,7 +554,9 @@ def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, not
     elif decision == Questionnaire.Status.NEEDS_FOLLOW_UP:
         _note(donor, TimelineEvent.Kind.QUESTIONNAIRE, "Questionnaire needs follow-up", by=by, reason=note)
     else:
-        _decline(donor, by=by, reason=note, summary="Questionnaire not acceptable")
+        _decline(
+            donor, by=by, reason=note, summary="Questionnaire not acceptable", decline_reason=decline_reason
+        )
 
 
 # --- Bloodwork and releases (rules 4, 5) -----------------------------------------------------------
@@ -720,7 +729,11 @@ def bloodwork_record_results(
             due_on=timezone.localdate() + datetime.timedelta(days=1),
         )
         _decline(
-            donor, by=by, reason="Confirmed reactive bloodwork result.", summary="Declined after bloodwork"
+            donor,
+            by=by,
+            reason="Confirmed reactive bloodwork result.",
+            summary="Declined after bloodwork",
+            decline_reason=Donor.DeclineReason.BLOODWORK,
         )
     elif bloodwork.status == Bloodwork.Status.INDETERMINATE:
         Task.objects.create(
@@ -854,22 +867,36 @@ def donor_sign_off(*, donor: Donor, by, note: str = "") -> bool:
 # --- Deferral, decline, withdrawal, research, finishing (rules 7, 8) ----------------------------------
 
 
-def _decline(donor: Donor, *, by, reason: str, summary: str) -> None:
+def _check_decline_reason(decline_reason: str) -> None:
+    if decline_reason and decline_reason not in Donor.DeclineReason.values:
+        raise TransitionRefused("Choose why the donor cannot give milk.", code="bad_decline_reason")
+
+
+def _decline(donor: Donor, *, by, reason: str, summary: str, decline_reason: str = "") -> None:
     Deferral.objects.create(donor=donor, kind=Deferral.Kind.PERMANENT, reason=reason, created_by=by)
     _close_call_back(donor, by=by)
     links.link_revoke_all(donor=donor, purpose=AccessLink.Purpose.QUESTIONNAIRE)
-    _move(donor, Stage.DECLINED, by=by, summary=summary, reason=reason, exit_reason=reason)
+    _move(
+        donor,
+        Stage.DECLINED,
+        by=by,
+        summary=summary,
+        reason=reason,
+        exit_reason=reason,
+        decline_reason=decline_reason,
+    )
 
 
 @transaction.atomic
-def donor_decline(*, donor: Donor, by, reason: str) -> None:
+def donor_decline(*, donor: Donor, by, reason: str, decline_reason: str = "") -> None:
     donor = _locked(donor)
     if donor.is_closed:
         raise TransitionRefused("This donor's file is already closed.", code="closed")
     _require_step(donor, "decline", by=by)
     if not reason.strip():
         raise TransitionRefused("Please give the reason.", code="reason_required")
-    _decline(donor, by=by, reason=reason, summary="Declined")
+    _check_decline_reason(decline_reason)
+    _decline(donor, by=by, reason=reason, summary="Declined", decline_reason=decline_reason)
 
 
 @transaction.atomic
