@@ -30,9 +30,9 @@
         if (data.saved) {
           var problems = Object.keys(data.errors || {}).length;
           var text = problems
-            ? words("saved-check", "Saved at %(time)s. One or more answers need a look before you continue.")
-            : words("saved", "Saved at %(time)s.");
-          say(text.replace("%(time)s", data.saved_at));
+            ? words("saved-check", "Saved at {time}. One or more answers need a look before you continue.")
+            : words("saved", "Saved at {time}.");
+          say(text.replace("{time}", data.saved_at));
         } else {
           dirty = true;
           say(words("not-saved", "Not saved just now. Your answers are still on this page."));
