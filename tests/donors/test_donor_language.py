@@ -96,8 +96,8 @@ def test_each_language_is_named_in_its_own_language_on_every_page(client):
     response = client.get("/fr/donate/")
     page = response.content.decode()
     assert response.status_code == 200
-    for name in ("English", "Español", "Français"):
-        assert name in page
+    for code, name in (("en", "English"), ("es", "Español"), ("fr", "Français")):
+        assert re.search(rf'<label[^>]*lang="{code}"[^>]*>{name}</label>', page), name
     assert "Dans quelle langue préférez-vous que nous communiquions avec vous?" in page
 
 
