@@ -180,6 +180,8 @@ def opens_questionnaire(*, as_json=False):
             if isinstance(opened, HttpResponse):
                 return opened
             language = opened.donor.language
+            if language not in dict(settings.LANGUAGES):
+                language = settings.LANGUAGE_CODE  # never expected: the field has choices
             with translation.override(language):
                 request.LANGUAGE_CODE = language
                 response = view(request, opened, token, *args, **kwargs)

@@ -400,3 +400,12 @@ def test_a_coordinator_may_change_the_donors_language(client, donor_in, coordina
     assert refused.status_code == 200
     donor.refresh_from_db()
     assert donor.language == "fr"
+
+
+def test_a_stored_language_the_site_does_not_offer_shows_english(client, donor_in):
+    donor, path = donor_in("es")
+    Donor.objects.filter(pk=donor.pk).update(language="de")  # e.g. a language later withdrawn
+    response = client.get(f"{path}section/1/")
+    assert response.status_code == 200
+    assert "When did you give birth?" in response.content.decode()
+    assert _html_lang(response) == "en"
