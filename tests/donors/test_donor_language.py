@@ -409,3 +409,49 @@ def test_a_stored_language_the_site_does_not_offer_shows_english(client, donor_i
     assert response.status_code == 200
     assert "When did you give birth?" in response.content.decode()
     assert _html_lang(response) == "en"
+
+
+def test_the_spanish_and_french_donor_pages_are_valid_html(client, donor_in, tmp_path):
+    """The Nu HTML Checker on the inquiry and questionnaire pages in Spanish and French, errors shown too."""
+    import json
+    import subprocess
+
+    from tests.resources.test_html_valid import _vnu
+
+    checker = _vnu()
+    pages = {}
+    for language in ("es", "fr"):
+        pages[f"/{language}/donate/"] = client.get(f"/{language}/donate/")
+        pages[f"/{language}/donate/ (errors)"] = client.post(f"/{language}/donate/", inquiry_data(phone=""))
+        _donor, path = donor_in(language)
+        pages[f"{language} start"] = client.get(path)
+        pages[f"{language} section"] = client.get(f"{path}section/1/")
+        pages[f"{language} section (errors)"] = client.post(
+            f"{path}section/1/", {"section": 1, "action": "continue", "chronic_illness": "yes"}
+        )
+        pages[f"{language} review"] = client.get(f"{path}review/")
+        pages[f"{language} saved"] = client.post(f"{path}section/2/", {"section": 2, "action": "later"})
+    files = {}
+    for number, (url, response) in enumerate(pages.items()):
+        assert response.status_code == 200, url
+        file = tmp_path / f"page-{number}.html"
+        file.write_bytes(response.content)
+        files[str(file)] = url
+    canary = tmp_path / "canary.html"
+    canary.write_text(
+        '<!doctype html><html lang="es"><head><title>t</title></head><body><p><p></div></body></html>'
+    )
+    files[str(canary)] = "canary"
+    result = subprocess.run(  # noqa: S603 - fixed command, our own temporary files
+        [*checker, "--errors-only", "--format", "json", *files], capture_output=True, text=True, timeout=300
+    )
+    messages = json.loads(result.stderr).get("messages", []) if result.stderr.startswith("{") else []
+    errors = [
+        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: line {m.get('lastLine')}: "
+        f"{m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert [e for e in errors if e.startswith("canary:")], f"the checker did not run: {result.stderr[:500]}"
+    errors = [e for e in errors if not e.startswith("canary:")]
+    assert not errors, "\n".join(errors)
