@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 # SQLite adds this column by rebuilding donors_donor, which the research-milk triggers refer to: lift the
-# guard for the rebuild and put it back straight after (as in 0004). PostgreSQL needs neither.
+# guard for the rebuild and put it back straight after (as in 0004 and 0013). PostgreSQL needs neither.
 def _guard():
     return importlib.import_module("donors.migrations.0002_research_milk_guard")
 
@@ -21,7 +21,7 @@ def restore_research_guard(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("donors", "0012_admin_sort_indexes_and_milk_months"),
+        ("donors", "0013_donor_language"),
     ]
 
     operations = [
