@@ -12,8 +12,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
@@ -339,15 +340,26 @@ STEPS = {
 }
 
 
+def _in_donor_language(request, donor: Donor) -> None:
+    """Show a donor's private page in the language they chose, whatever the address's prefix (a link
+    opened from an old email, or typed without /es/): for the rest of this request only."""
+    language = notify.donor_language(donor)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
 @require_safe
 def status(request, token):
     try:
         link = links.link_resolve(token, purpose=AccessLink.Purpose.STATUS)
     except links.LinkProblem as problem:
+        if problem.link is not None:  # an old link of a known donor: still in their language
+            _in_donor_language(request, problem.link.donor)
         return keep_private(
             render(request, "donors/status/problem.html", {"reason": problem.reason}, status=404)
         )
     donor = link.donor
+    _in_donor_language(request, donor)
     context = {
         "donor": donor,
         "steps": STEPS.get(donor.stage),
@@ -366,7 +378,9 @@ def status(request, token):
 
 class ResendForm(forms.Form):
     email = forms.EmailField(
-        label="Your email address", max_length=254, help_text="The address you gave us when you signed up."
+        label=gettext_lazy("Your email address"),
+        max_length=254,
+        help_text=gettext_lazy("The address you gave us when you signed up."),
     )
 
 
@@ -387,7 +401,7 @@ def resend(request):
             request, group="donors.status_resend", key="ip", rate="5/h", method="POST", increment=True
         )
         if limited:
-            form.add_error(None, "Too many tries from here. Please wait an hour, or call us.")
+            form.add_error(None, gettext("Too many tries from here. Please wait an hour, or call us."))
         elif form.is_valid():
             email = form.cleaned_data["email"]
             # Counted for known and unknown addresses alike; over the limit, the same page and no mail.
