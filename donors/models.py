@@ -176,6 +176,13 @@ class Donor(models.Model):
     phone = models.CharField(max_length=40, blank=True, default="")
     best_time_to_call = models.CharField(max_length=200, blank=True, default="")
     preferred_contact = models.CharField(max_length=10, choices=ContactMethod, default=ContactMethod.PHONE)
+    # The questionnaire, the status page and every message to the donor use it; the staff site stays English.
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language the donor reads: the questionnaire, their page and emails use it.",
+    )
     date_of_birth = models.DateField(null=True, blank=True)
     address_line1 = models.CharField("address", max_length=200, blank=True, default="")
     address_line2 = models.CharField("address (line 2)", max_length=200, blank=True, default="")
@@ -548,6 +555,14 @@ class Questionnaire(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, default="", max_length=4000)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The language the donor answered in (recorded when the answers are sent).",
+    )
 
     class Meta:
         ordering = ["-number"]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from . import links, notify
 from .audit import update_logged
@@ -273,13 +274,16 @@ def donor_create_inquiry(
     bereaved: bool = False,
     contact_consent: bool,
     research_interest: bool = False,
+    language: str = "en",
     by=None,
 ) -> Donor:
     """Record a new person asking to donate, and ask a coordinator to call them back."""
     if not contact_consent:
-        raise TransitionRefused("We can only call you back if you agree to be contacted.", code="no_consent")
+        raise TransitionRefused(
+            gettext("We can only call you back if you agree to be contacted."), code="no_consent"
+        )
     if not (email or phone):
-        raise TransitionRefused("Please give a phone number or an email address.", code="no_contact")
+        raise TransitionRefused(gettext("Please give a phone number or an email address."), code="no_contact")
     donor = Donor.objects.create(
         first_name=first_name,
         last_name=last_name,
@@ -290,6 +294,7 @@ def donor_create_inquiry(
         bereaved=bereaved,
         contact_consent=True,
         research_consent=research_interest,
+        language=language,
     )
     _note(donor, TimelineEvent.Kind.STAGE, "Asked to donate", by=by)
     Task.objects.create(
@@ -512,7 +517,11 @@ def questionnaire_submit(
     questionnaire.status = Questionnaire.Status.SUBMITTED
     questionnaire.submitted_at = now
     questionnaire.last_saved_at = now
-    questionnaire.save(update_fields=["answers", "flags", "status", "submitted_at", "last_saved_at"])
+    # The questionnaire pages show in the donor's language: the language these answers were given in.
+    questionnaire.language = donor.language
+    questionnaire.save(
+        update_fields=["answers", "flags", "status", "submitted_at", "last_saved_at", "language"]
+    )
     _move(donor, Stage.QUESTIONNAIRE_SUBMITTED, by=None, summary="Questionnaire answers sent by the donor")
     if flags:
         Task.objects.create(
