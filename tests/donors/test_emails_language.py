@@ -233,7 +233,9 @@ def test_each_email_is_written_in_the_donors_language(
 
 
 @pytest.mark.parametrize("lang", ["es", "fr"])
-def test_links_in_the_donors_language_open_their_page_in_it(lang, make_donor, coordinator, mailoutbox, client):
+def test_links_in_the_donors_language_open_their_page_in_it(
+    lang, make_donor, coordinator, mailoutbox, client
+):
     donor = make_donor(Stage.QUESTIONNAIRE_SENT, language=lang)
     [message] = [m for m in _to_donor(mailoutbox, donor) if _links(m.body)]
     urls = _links(message.body)
@@ -255,7 +257,9 @@ def test_an_english_donor_still_gets_english_and_unprefixed_links(make_donor, co
             assert urlsplit(url).path.startswith("/donate/"), url
 
 
-def test_a_step_taken_on_a_spanish_page_writes_to_a_french_donor_in_french(make_donor, coordinator, mailoutbox):
+def test_a_step_taken_on_a_spanish_page_writes_to_a_french_donor_in_french(
+    make_donor, coordinator, mailoutbox
+):
     donor = make_donor(Stage.BLOODWORK_ORDERED, language="fr")
     with translation.override("es"):
         t.status_link_send(donor=donor, by=coordinator)
@@ -265,7 +269,9 @@ def test_a_step_taken_on_a_spanish_page_writes_to_a_french_donor_in_french(make_
 
 
 @pytest.mark.parametrize("stored", ["pt", "", "xx-nonsense"])
-def test_a_language_the_site_does_not_offer_falls_back_to_english(stored, make_donor, coordinator, mailoutbox):
+def test_a_language_the_site_does_not_offer_falls_back_to_english(
+    stored, make_donor, coordinator, mailoutbox
+):
     donor = make_donor(Stage.BLOODWORK_ORDERED)
     Donor.objects.filter(pk=donor.pk).update(language=stored)
     donor.refresh_from_db()
@@ -281,7 +287,9 @@ def test_a_message_missing_from_the_catalogue_is_sent_in_english(make_donor, mai
     folder.mkdir()
     (folder / "new_kind_subject.txt").write_text('{% load i18n %}{% translate "A brand new subject" %}')
     (folder / "new_kind.txt").write_text('{% load i18n %}{% translate "Words nobody translated yet." %}')
-    (folder / "new_kind.html").write_text('{% load i18n %}<p>{% translate "Words nobody translated yet." %}</p>')
+    (folder / "new_kind.html").write_text(
+        '{% load i18n %}<p>{% translate "Words nobody translated yet." %}</p>'
+    )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     subject, text, html = notify.render_email("new_kind", {}, folder="mail", language="es")
     assert subject == "A brand new subject"
@@ -289,9 +297,11 @@ def test_a_message_missing_from_the_catalogue_is_sent_in_english(make_donor, mai
 
 
 def test_staff_mail_stays_in_english_from_a_spanish_page(make_donor, coordinator, mailoutbox):
-    """The coordinators' notice of a questionnaire sent in from /es/ is in English, linking to English pages."""
+    """A new inquiry made on a Spanish page is told to the coordinators in English."""
     with translation.override("es"):
-        notify.email_coordinators(name="coordinator_new_inquiry", context={"donor": make_donor(Stage.INQUIRY)})
+        notify.email_coordinators(
+            name="coordinator_new_inquiry", context={"donor": make_donor(Stage.INQUIRY)}
+        )
     [message] = [m for m in mailoutbox if m.to == [COORDINATORS] and "inquiry" in m.subject.lower()]
     assert "/es/" not in message.body and "/fr/" not in message.body
     assert message.subject.isascii()
@@ -312,7 +322,11 @@ def test_a_link_to_text_is_worded_in_the_donors_language(lang, said, make_donor,
 
 @pytest.mark.parametrize(
     ("lang", "until"),
-    [("en", "until November 3, 2031"), ("es", "hasta el 3 de noviembre de 2031"), ("fr", "jusqu'au 3 novembre 2031")],
+    [
+        ("en", "until November 3, 2031"),
+        ("es", "hasta el 3 de noviembre de 2031"),
+        ("fr", "jusqu'au 3 novembre 2031"),
+    ],
 )
 def test_a_questionnaire_link_to_text_gives_its_date_in_the_language(lang, until, make_donor, coordinator):
     donor = make_donor(Stage.PHONE_SCREEN_PASSED, language=lang, email="")
@@ -345,10 +359,17 @@ def test_volumes_are_written_by_the_languages_number_format(lang, ml, expected):
     [("es", "En total donó 1\xa0234 mL (41,7 oz)"), ("fr", "vous avez donné 1\xa0234 mL (41,7 oz)")],
 )
 def test_the_thank_you_gives_the_total_in_the_languages_numbers(
-    lang, total, make_donor, coordinator, mailoutbox, make_dropoff  # noqa: F811
+    lang,
+    total,
+    make_donor,
+    coordinator,
+    mailoutbox,
+    make_dropoff,  # noqa: F811
 ):
     donor = make_donor(Stage.APPROVED, language=lang)
     make_dropoff(donor=donor, depot=None, volume_ml=1234)
     t.donor_finish(donor=donor, by=coordinator)
-    [message] = [m for m in _to_donor(mailoutbox, donor) if "Gracias, de" in m.subject or "Merci, de" in m.subject]
+    [message] = [
+        m for m in _to_donor(mailoutbox, donor) if "Gracias, de" in m.subject or "Merci, de" in m.subject
+    ]
     assert total in message.body

@@ -52,6 +52,7 @@ def test_the_status_page_is_in_the_donors_language_whatever_the_prefix(
         if other != lang:
             assert words not in body
     assert response["Content-Language"] == lang
+    assert f'<html lang="{lang}">' in body
     assert response["Cache-Control"].startswith("no-store")  # still private
 
 
@@ -69,9 +70,17 @@ def test_the_link_emailed_to_a_spanish_donor_carries_es(make_donor, coordinator)
     ],
 )
 def test_an_approved_donor_sees_dates_and_volumes_in_her_language(
-    lang, date, total, client, make_donor, coordinator, make_dropoff  # noqa: F811
+    lang,
+    date,
+    total,
+    client,
+    make_donor,
+    coordinator,
+    make_dropoff,  # noqa: F811
 ):
-    Depot.objects.create(name="Maple Clinic", address_line1="12 Elm St", city="Duluth", region="MN", hours="9-5")
+    Depot.objects.create(
+        name="Maple Clinic", address_line1="12 Elm St", city="Duluth", region="MN", hours="9-5"
+    )
     donor = make_donor(Stage.APPROVED, language=lang)
     make_dropoff(donor=donor, depot=None, volume_ml=1234)
     bloodwork = donor.bloodwork_set.get()
