@@ -268,7 +268,7 @@ def test_a_step_taken_on_a_spanish_page_writes_to_a_french_donor_in_french(
     assert "/fr/donate/s/" in message.body
 
 
-@pytest.mark.parametrize("stored", ["pt", "", "xx-nonsense"])
+@pytest.mark.parametrize("stored", ["pt", "", "zz-zz"])
 def test_a_language_the_site_does_not_offer_falls_back_to_english(
     stored, make_donor, coordinator, mailoutbox
 ):
