@@ -366,12 +366,14 @@ STEPS = {
 }
 
 
-def _in_donor_language(request, donor: Donor) -> None:
-    """Show a donor's private page in the language they chose, whatever the address's prefix (a link
-    opened from an old email, or typed without /es/): for the rest of this request only."""
-    language = notify.donor_language(donor)
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
+def _render_in_language(request, language: str, template: str, context: dict, *, status: int = 200):
+    """Render a donor's private page in `language`, whatever the address's prefix (a link opened from an old
+    email, or typed without /es/). Only this page: the language is put back once it is written."""
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = render(request, template, context, status=status)
+    response.headers["Content-Language"] = language
+    return keep_private(response)
 
 
 @require_safe
@@ -379,13 +381,11 @@ def status(request, token):
     try:
         link = links.link_resolve(token, purpose=AccessLink.Purpose.STATUS)
     except links.LinkProblem as problem:
-        if problem.link is not None:  # an old link of a known donor: still in their language
-            _in_donor_language(request, problem.link.donor)
-        return keep_private(
-            render(request, "donors/status/problem.html", {"reason": problem.reason}, status=404)
-        )
+        # An old link of a known donor answers in their language; a forged one in the page's.
+        language = notify.donor_language(problem.link.donor) if problem.link else translation.get_language()
+        context = {"reason": problem.reason}
+        return _render_in_language(request, language, "donors/status/problem.html", context, status=404)
     donor = link.donor
-    _in_donor_language(request, donor)
     context = {
         "donor": donor,
         "steps": STEPS.get(donor.stage),
@@ -399,7 +399,7 @@ def status(request, token):
         depots.sort(key=lambda d: (d.region != donor.region, d.region, d.city, d.name))
         context["depots"] = depots
         context["bloodwork_valid_until"] = donor.bloodwork_valid_until()
-    return keep_private(render(request, "donors/status/status.html", context))
+    return _render_in_language(request, notify.donor_language(donor), "donors/status/status.html", context)
 
 
 class ResendForm(forms.Form):

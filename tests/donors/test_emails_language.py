@@ -31,6 +31,9 @@ def _fresh_flood_limits():
     cache.clear()
     yield
     cache.clear()
+    # A request to /es/ or /fr/ leaves its language active in this thread (LocaleMiddleware sets it and
+    # never puts it back): later tests' reverse() would get its prefix.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _to_donor(mailoutbox, donor):

@@ -6,6 +6,7 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +25,9 @@ def _fresh_flood_limits():
     cache.clear()
     yield
     cache.clear()
+    # A request to /es/ or /fr/ leaves its language active in this thread (LocaleMiddleware sets it and
+    # never puts it back): later tests' reverse() would get its prefix.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _status_path(donor, coordinator):

@@ -4,6 +4,7 @@ the family in the language they asked in; memorial staff are told in English, wi
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
@@ -13,6 +14,14 @@ from memorials.models import Butterfly
 from milkbank import roles
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A request to /es/ or /fr/ leaves its language active in this thread (LocaleMiddleware never puts it
+    back): later tests' reverse() would get its prefix."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _good(**overrides):
