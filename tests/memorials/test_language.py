@@ -162,3 +162,14 @@ def test_the_wall_gives_birth_dates_in_the_pages_language(client, make_butterfly
 def test_memorial_staff_exist_for_the_staff_email():
     """The staff email goes to the memorial staff group the roles migration makes."""
     assert Group.objects.filter(name=roles.MEMORIAL_STAFF).exists()
+
+
+def test_memorial_staff_see_the_familys_language_before_they_write(client, memorial_staff):
+    client.post(_url("fr"), _good())
+    butterfly = Butterfly.objects.get()
+    client.force_login(memorial_staff)
+    translation.activate("en")  # the post left French active here; staff pages are English only
+    listing = client.get(reverse("memorials:requests")).content.decode()
+    assert "<dt>Language</dt><dd>Français</dd>" in listing
+    page = client.get(reverse("memorials:request_decline", args=[butterfly.pk])).content.decode()
+    assert "They asked in Français" in page
