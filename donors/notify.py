@@ -2,6 +2,10 @@
 
 Templates live in templates/donors/email/<name>.txt and <name>.html; a `<name>_bereaved.txt/.html` pair, when
 present, is used for bereaved donors so no message assumes a living baby.
+
+Each message is written in its reader's language: a donor's stored language, a family's (the page they asked
+on), and English for staff, whatever page the step was taken on (a Spanish inquiry still tells the
+coordinators in English, with links to English staff pages).
 """
 
 import logging
@@ -12,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string, select_template
+from django.utils import translation
 
 from .models import Donor, TimelineEvent
 
@@ -28,16 +33,34 @@ def _template_base(name: str, *, bereaved: bool, folder: str) -> str:
     return f"{folder}/{name}"
 
 
+def language_for(code: str | None) -> str:
+    """The language to write in: `code` when the site offers it, else the site's default (English). A code
+    the site has stopped offering falls back rather than failing."""
+    offered = {language for language, _ in settings.LANGUAGES}
+    return code if code in offered else settings.LANGUAGE_CODE
+
+
+def donor_language(donor: Donor) -> str:
+    return language_for(donor.language)
+
+
 def render_email(
-    name: str, context: dict, *, bereaved: bool = False, folder: str = "donors/email"
+    name: str,
+    context: dict,
+    *,
+    bereaved: bool = False,
+    folder: str = "donors/email",
+    language: str | None = None,
 ) -> tuple[str, str, str]:
-    """Return (subject, text, html) for an email template in `folder` (another app passes its own)."""
+    """Return (subject, text, html) for an email template in `folder` (another app passes its own), written
+    in `language` (default: the site's default, English), whatever language the current page is in."""
     base = _template_base(name, bereaved=bereaved, folder=folder)
     ctx = {"bank": settings.MILKBANK, "site_url": settings.SITE_URL, **context}
-    # One subject per message; a bereaved variant may have its own, or share the plain one.
-    subject = _as_typed([f"{base}_subject.txt", f"{folder}/{name}_subject.txt"], ctx)
-    text = _as_typed([f"{base}.txt"], ctx)
-    html = render_to_string(f"{base}.html", ctx)
+    with translation.override(language_for(language)):
+        # One subject per message; a bereaved variant may have its own, or share the plain one.
+        subject = _as_typed([f"{base}_subject.txt", f"{folder}/{name}_subject.txt"], ctx)
+        text = _as_typed([f"{base}.txt"], ctx)
+        html = render_to_string(f"{base}.html", ctx)
     return " ".join(subject.split()), text, html
 
 
@@ -63,7 +86,9 @@ def email_donor(*, donor: Donor, name: str, context: dict, by=None, summary: str
             summary=f"Not emailed (no address): {summary}",
         )
         return
-    subject, text, html = render_email(name, {"donor": donor, **context}, bereaved=donor.bereaved)
+    subject, text, html = render_email(
+        name, {"donor": donor, **context}, bereaved=donor.bereaved, language=donor_language(donor)
+    )
     message = EmailMultiAlternatives(subject, text, to=[donor.email])
     message.attach_alternative(html, "text/html")
     donor_id = donor.pk
@@ -110,11 +135,14 @@ def email_coordinators(*, name: str, context: dict) -> None:
     email_people(to=[address], name=name, context=context)
 
 
-def email_people(*, to: list[str], name: str, context: dict, folder: str = "donors/email") -> None:
-    """Email people without a donor record (staff, a family) once the step commits; written now."""
+def email_people(
+    *, to: list[str], name: str, context: dict, folder: str = "donors/email", language: str | None = None
+) -> None:
+    """Email people without a donor record (staff, a family) once the step commits; written now, in
+    `language` (a family's; staff get the default, English)."""
     if not to:
         return
-    subject, text, html = render_email(name, context, folder=folder)
+    subject, text, html = render_email(name, context, folder=folder, language=language)
     message = EmailMultiAlternatives(subject, text, to=to)
     message.attach_alternative(html, "text/html")
     after_commit(lambda: _send(message, template=name))

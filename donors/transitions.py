@@ -12,11 +12,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from . import links, notify
 from .audit import update_logged
+from .formatting import long_date
 from .models import (
     AccessLink,
     BloodTest,
@@ -252,6 +253,12 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
+def _donor_url(donor: Donor, name: str, token: str) -> str:
+    """A private link in the donor's language (its /es/ or /fr/ prefix), whoever's page sent it."""
+    with translation.override(notify.donor_language(donor)):
+        return _absolute(reverse(name, args=[token]))
+
+
 # --- Inquiry and phone screen (rules 1, 8) ---------------------------------------------------------
 
 
@@ -411,7 +418,7 @@ def _status_url(donor: Donor, *, by, keep_current: bool = False) -> str:
     _, token = links.link_issue(
         donor=donor, purpose=AccessLink.Purpose.STATUS, by=by, keep_current=keep_current
     )
-    return _absolute(reverse("donors:status", args=[token]))
+    return _donor_url(donor, "donors:status", token)
 
 
 @transaction.atomic
@@ -441,7 +448,7 @@ def questionnaire_send(*, donor: Donor, by, given_by: str = GivenBy.EMAIL) -> Li
     else:
         questionnaire.link = link
         questionnaire.save(update_fields=["link"])
-    url = _absolute(reverse("donors:questionnaire", args=[token]))
+    url = _donor_url(donor, "donors:questionnaire", token)
     status_url = _status_url(donor, by=by)
     said = GivenBy.SAID[given_by]
     if donor.stage == Stage.PHONE_SCREEN_PASSED:
@@ -462,15 +469,16 @@ def questionnaire_send(*, donor: Donor, by, given_by: str = GivenBy.EMAIL) -> Li
             summary="questionnaire link and status page link",
         )
         return LinkGiven(url, given_by=given_by, status_url=status_url)
-    message = gettext(
-        "%(bank)s: your private link to the health questionnaire: %(url)s It works until %(until)s. "
-        "To see your steps at any time: %(status_url)s"
-    ) % {
-        "bank": settings.MILKBANK["NAME"],
-        "url": url,
-        "until": f"{timezone.localtime(link.expires_at):%B %-d, %Y}",
-        "status_url": status_url,
-    }
+    with translation.override(notify.donor_language(donor)):  # the coordinator texts it to the donor
+        message = gettext(
+            "%(bank)s: your private link to the health questionnaire: %(url)s It works until %(until)s. "
+            "To see your steps at any time: %(status_url)s"
+        ) % {
+            "bank": settings.MILKBANK["NAME"],
+            "url": url,
+            "until": long_date(timezone.localtime(link.expires_at)),
+            "status_url": status_url,
+        }
     return LinkGiven(url, given_by=given_by, message=message, status_url=status_url)
 
 
@@ -866,7 +874,7 @@ def donor_sign_off(*, donor: Donor, by, note: str = "") -> bool:
     notify.email_donor(
         donor=donor,
         name="approved",
-        context={"status_url": _absolute(reverse("donors:status", args=[token]))},
+        context={"status_url": _donor_url(donor, "donors:status", token)},
         by=by,
         summary="approval and how to give milk",
     )
@@ -1049,10 +1057,11 @@ def status_link_send(
         )
         return LinkGiven(url, given_by=given_by)
     _note(donor, TimelineEvent.Kind.LINK, f"Status page link {GivenBy.SAID[given_by]}", by=by)
-    message = gettext("%(bank)s: your private page to see your steps: %(url)s") % {
-        "bank": settings.MILKBANK["NAME"],
-        "url": url,
-    }
+    with translation.override(notify.donor_language(donor)):  # the coordinator texts it to the donor
+        message = gettext("%(bank)s: your private page to see your steps: %(url)s") % {
+            "bank": settings.MILKBANK["NAME"],
+            "url": url,
+        }
     return LinkGiven(url, given_by=given_by, message=message)
 
 

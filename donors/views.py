@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
@@ -368,14 +368,25 @@ STEPS = {
 }
 
 
+def _render_in_language(request, language: str, template: str, context: dict, *, status: int = 200):
+    """Render a donor's private page in `language`, whatever the address's prefix (a link opened from an old
+    email, or typed without /es/). Only this page: the language is put back once it is written."""
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = render(request, template, context, status=status)
+    response.headers["Content-Language"] = language
+    return keep_private(response)
+
+
 @require_safe
 def status(request, token):
     try:
         link = links.link_resolve(token, purpose=AccessLink.Purpose.STATUS)
     except links.LinkProblem as problem:
-        return keep_private(
-            render(request, "donors/status/problem.html", {"reason": problem.reason}, status=404)
-        )
+        # An old link of a known donor answers in their language; a forged one in the page's.
+        language = notify.donor_language(problem.link.donor) if problem.link else translation.get_language()
+        context = {"reason": problem.reason}
+        return _render_in_language(request, language, "donors/status/problem.html", context, status=404)
     donor = link.donor
     context = {
         "donor": donor,
@@ -390,12 +401,14 @@ def status(request, token):
         depots.sort(key=lambda d: (d.region != donor.region, d.region, d.city, d.name))
         context["depots"] = depots
         context["bloodwork_valid_until"] = donor.bloodwork_valid_until()
-    return keep_private(render(request, "donors/status/status.html", context))
+    return _render_in_language(request, notify.donor_language(donor), "donors/status/status.html", context)
 
 
 class ResendForm(forms.Form):
     email = forms.EmailField(
-        label="Your email address", max_length=254, help_text="The address you gave us when you signed up."
+        label=gettext_lazy("Your email address"),
+        max_length=254,
+        help_text=gettext_lazy("The address you gave us when you signed up."),
     )
 
 
@@ -416,7 +429,7 @@ def resend(request):
             request, group="donors.status_resend", key="ip", rate="5/h", method="POST", increment=True
         )
         if limited:
-            form.add_error(None, "Too many tries from here. Please wait an hour, or call us.")
+            form.add_error(None, gettext("Too many tries from here. Please wait an hour, or call us."))
         elif form.is_valid():
             email = form.cleaned_data["email"]
             # Counted for known and unknown addresses alike; over the limit, the same page and no mail.

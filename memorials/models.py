@@ -232,6 +232,8 @@ class Butterfly(models.Model):
     keepsake_wish = models.CharField(
         "keepsake wanted how", max_length=10, choices=KeepsakeWish, blank=True, default=""
     )
+    # The language the family wrote in (the page's), so every email to them is in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     source = models.CharField(max_length=10, choices=Source, default=Source.STAFF)
     requested_on = models.DateField(default=timezone.localdate)
 

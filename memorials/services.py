@@ -60,11 +60,13 @@ def butterfly_request_for_family(
     source: str = Butterfly.Source.FORM,
     requested_on: datetime.date | None = None,
     notes: str = "",
+    language: str = "",
 ) -> Butterfly:
     """Record a butterfly for a family without a donor record: a website request or an older paper record.
 
-    A website request waits for staff review: memorial staff are emailed, and the family gets a short
-    acknowledgement when they gave an email. Records staff write themselves go straight to the queue.
+    A website request waits for staff review: memorial staff are emailed (in English), and the family gets a
+    short acknowledgement, in `language` (the page's they asked on), when they gave an email. Records staff
+    write themselves go straight to the queue.
     """
     from_website = source == Butterfly.Source.FORM
     butterfly = Butterfly(
@@ -80,6 +82,7 @@ def butterfly_request_for_family(
         source=source,
         requested_on=requested_on or timezone.localdate(),
         notes=notes,
+        language=notify.language_for(language),
     )
     butterfly = _full_clean_and_save(butterfly)
     if from_website:
@@ -105,7 +108,11 @@ def _email_family(butterfly: Butterfly, name: str) -> bool:
     if not butterfly.contact_email:
         return False
     notify.email_people(
-        to=[butterfly.contact_email], name=name, context={"butterfly": butterfly}, folder=EMAIL_FOLDER
+        to=[butterfly.contact_email],
+        name=name,
+        context={"butterfly": butterfly},
+        folder=EMAIL_FOLDER,
+        language=butterfly.language,
     )
     return True
 

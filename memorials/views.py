@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
@@ -66,6 +67,7 @@ def home(request):
                     keepsake_wish=data["keepsake_wish"],
                     show_name_consent=data["show_name_consent"],
                     source=Butterfly.Source.FORM,
+                    language=translation.get_language(),  # the page's: /fr/butterflies/ is French
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
