@@ -4,7 +4,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from milkbank import roles
 
@@ -21,6 +23,15 @@ def _mail_goes_when_the_step_is_saved(request, monkeypatch):
         from donors import notify
 
         monkeypatch.setattr(notify, "after_commit", lambda work: work())
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_and_ends_in_english():
+    """A request to /es/ or /fr/ leaves that language active in the test's thread; a later reverse() would
+    then build /fr/.../staff/... addresses. Every test starts and ends in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _staff(django_user_model, username, role=None, **extra):
