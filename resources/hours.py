@@ -14,6 +14,7 @@ def gettext_noop(text: str) -> str:
     """Marks a string for the catalogues (makemessages knows this name) without needing Django set up."""
     return text
 
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?)\s+(?P<opens>\d{1,2}:\d{2})-(?P<closes>\d{1,2}:\d{2})$")
 

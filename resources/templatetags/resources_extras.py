@@ -50,8 +50,8 @@ def language_versions(context) -> list[dict]:
     """This page in each language, for the switcher and the hreflang alternates.
 
     Each: code, name (in its own language), url (this address, query kept, in that language), absolute (the
-    page's absolute address without the query, for alternates) and current. An address no view answers (a
-    404) links to each language's home page. Pages behind a donor's private link get no `absolute`: their
+    page's absolute address without the query, for alternates) and current. On a page not found, each
+    language's home page. Pages behind a donor's private link get no `absolute`: their
     token is never offered to search engines.
     """
     request = context.get("request")
@@ -64,7 +64,7 @@ def language_versions(context) -> list[dict]:
     versions = []
     for code, name in settings.LANGUAGES:
         url = translate_url(here, code)
-        if url == here and code != current:
+        if context.get("page_not_found") or (url == here and code != current):
             with translation.override(code):
                 url = reverse("resources:home")
         versions.append(

@@ -1,7 +1,7 @@
 """The Spanish and French catalogues: complete, placeholders and markup kept, and the committed .mo current.
 
-`test_every_string_is_translated` covers the whole catalogue, so it fails while any marked string still lacks a
-translation (on a helper's branch, other areas' strings may be missing until the catalogues are merged);
+`test_every_string_is_translated` covers the whole catalogue, so it fails while any marked string still lacks
+a translation (on a helper's branch, other areas' strings may be missing until the catalogues are merged);
 `test_the_site_wide_strings_are_translated` covers the header, footer, error pages and resource pages alone.
 CI also runs `make messages` and fails when it changes a catalogue (.ci/run).
 """
@@ -96,5 +96,6 @@ def test_the_committed_mo_holds_the_po_translations(language):
         catalog = gettext.GNUTranslations(compiled)._catalog
     catalog = {key: text for key, text in catalog.items() if key != ""}  # "" is the header
     stale = sorted(str(key)[:70] for key in expected.keys() ^ catalog.keys())
-    stale += sorted(str(key)[:70] for key in expected.keys() & catalog.keys() if expected[key] != catalog[key])
+    shared = expected.keys() & catalog.keys()
+    stale += sorted(str(key)[:70] for key in shared if expected[key] != catalog[key])
     assert not stale, "run `make messages` and commit the .mo: " + "; ".join(stale[:20])
