@@ -271,3 +271,34 @@ def test_the_date_of_the_last_edit_is_written_for_the_language(client):
         expected = date_format(today, "DATE_FORMAT")
     assert " de " in expected
     assert expected in client.get("/es/lactation-after-loss/").content.decode()
+
+
+def test_the_spanish_and_french_pages_are_valid_html(client, tmp_path):
+    """The Nu HTML Checker over a handful of pages in each language (tests/resources/test_html_valid.py checks
+    every page in English)."""
+    import json
+    import subprocess
+
+    from tests.resources.test_html_valid import _vnu
+
+    checker = _vnu()
+    urls = ["/", "/lactation-after-loss/", "/pumping-plan/?sessions=4&days_per_step=2&start=2026-11-30"]
+    urls += ["/donating-after-loss/handout/", "/search/?q=milk", "/donate/", "/no-such-page/"]
+    files = {}
+    for language in ("es", "fr"):
+        for url in urls:
+            response = client.get(_in(language, url))
+            assert response.status_code in (200, 404), url
+            path = tmp_path / f"{language}-{len(files)}.html"
+            path.write_bytes(response.content)
+            files[str(path)] = _in(language, url)
+    result = subprocess.run(  # noqa: S603 - fixed command, our own temporary files
+        [*checker, "--errors-only", "--format", "json", *files], capture_output=True, text=True, timeout=300
+    )
+    assert result.stderr.startswith("{"), result.stderr[:500]
+    errors = [
+        f"{files.get(m.get('url', '').removeprefix('file:'))}: line {m.get('lastLine')}: {m['message']}"
+        for m in json.loads(result.stderr).get("messages", [])
+        if m.get("type") == "error"
+    ]
+    assert not errors, "\n".join(errors)
