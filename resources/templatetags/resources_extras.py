@@ -50,9 +50,8 @@ def language_versions(context) -> list[dict]:
     """This page in each language, for the switcher and the hreflang alternates.
 
     Each: code, name (in its own language), url (this address, query kept, in that language), absolute (the
-    page's absolute address without the query, for alternates) and current. On a page not found, each
-    language's home page. Pages behind a donor's private link get no `absolute`: their
-    token is never offered to search engines.
+    page's absolute address without the query, for alternates), current and default. Pages behind a donor's
+    private link get no `absolute`: their token is never offered to search engines.
     """
     request = context.get("request")
     if request is None:
@@ -61,10 +60,13 @@ def language_versions(context) -> list[dict]:
     here = request.get_full_path()
     path = request.path
     private = _unprefixed(path).startswith(PRIVATE_LINK_PREFIXES)
+    # A page not found, or a private link that did not open (its page names the `reason`): each language's
+    # home page, so a forged link's page never echoes the token and is the same whatever the token.
+    nowhere = context.get("page_not_found") or (private and context.get("reason"))
     versions = []
     for code, name in settings.LANGUAGES:
         url = translate_url(here, code)
-        if context.get("page_not_found") or (url == here and code != current):
+        if nowhere or (url == here and code != current):
             with translation.override(code):
                 url = reverse("resources:home")
         versions.append(
