@@ -5,7 +5,8 @@ from django.utils.timesince import timesince
 
 
 def not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    # The language switcher offers each language's home page: this address is not found in any language.
+    return render(request, "404.html", {"page_not_found": True}, status=404)
 
 
 def server_error(request):

@@ -4,6 +4,8 @@ from urllib.parse import unquote, urlsplit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import PRIVATE_LINK_PREFIXES, Feedback, ListEntry
 from .plan import DAYS_PER_STEP_RANGE, SESSIONS_RANGE
@@ -16,7 +18,7 @@ def public_path(value: str) -> str:
     parts = urlsplit(value or "")
     path = unquote(parts.path)
     if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
-        raise ValidationError("Feedback must be about a page on this site.", code="not_local")
+        raise ValidationError(_("Feedback must be about a page on this site."), code="not_local")
     for prefix in PRIVATE_LINK_PREFIXES:
         if path.startswith(prefix):
             return prefix
@@ -25,8 +27,8 @@ def public_path(value: str) -> str:
 
 class FeedbackForm(forms.ModelForm):
     helpful = forms.TypedChoiceField(
-        label="Was this page helpful?",
-        choices=[("yes", "Yes"), ("no", "No")],
+        label=_("Was this page helpful?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
         empty_value=None,
         required=False,
@@ -38,7 +40,7 @@ class FeedbackForm(forms.ModelForm):
         model = Feedback
         fields = ["kind", "helpful", "comment", "path"]
         widgets = {"kind": forms.HiddenInput}
-        labels = {"comment": "Your note"}
+        labels = {"comment": _("Your note")}
 
     def clean_path(self):
         return public_path(self.cleaned_data["path"])
@@ -47,16 +49,18 @@ class FeedbackForm(forms.ModelForm):
         cleaned = super().clean()
         kind = cleaned.get("kind")
         if kind == Feedback.Kind.HELPFUL and cleaned.get("helpful") is None:
-            self.add_error("helpful", ValidationError("Please choose yes or no.", code="required"))
+            self.add_error("helpful", ValidationError(_("Please choose yes or no."), code="required"))
         if kind == Feedback.Kind.ERROR:
             cleaned["helpful"] = None
             if not cleaned.get("comment", "").strip():
-                self.add_error("comment", ValidationError("Please tell us what is wrong.", code="required"))
+                self.add_error(
+                    "comment", ValidationError(_("Please tell us what is wrong."), code="required")
+                )
         return cleaned
 
 
 def _whole_number(label: str, low: int, high: int) -> forms.IntegerField:
-    message = f"Enter a whole number from {low} to {high}."
+    message = format_lazy(_("Enter a whole number from {low} to {high}."), low=low, high=high)
     return forms.IntegerField(
         label=label,
         min_value=low,
@@ -72,22 +76,22 @@ def _whole_number(label: str, low: int, high: int) -> forms.IntegerField:
 
 
 class PlanForm(forms.Form):
-    sessions = _whole_number("Times you express each day now", *SESSIONS_RANGE)
-    days_per_step = _whole_number("Days to stay at each step", *DAYS_PER_STEP_RANGE)
+    sessions = _whole_number(_("Times you express each day now"), *SESSIONS_RANGE)
+    days_per_step = _whole_number(_("Days to stay at each step"), *DAYS_PER_STEP_RANGE)
     start = forms.DateField(
-        label="Start date",
+        label=_("Start date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Enter a start date, like 2026-03-14.",
-            "invalid": "Enter the start date as year-month-day, like 2026-03-14.",
+            "required": _("Enter a start date, like 2026-03-14."),
+            "invalid": _("Enter the start date as year-month-day, like 2026-03-14."),
         },
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"sessions": 6, "days_per_step": 3, "start": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["sessions"].help_text = "Count every time you pump or hand express in 24 hours."
-        self.fields["days_per_step"].help_text = "Two or three days is common. Go slower if you feel full."
+        self.fields["sessions"].help_text = _("Count every time you pump or hand express in 24 hours.")
+        self.fields["days_per_step"].help_text = _("Two or three days is common. Go slower if you feel full.")
 
     def clean_start(self):
         start = self.cleaned_data["start"]
@@ -95,28 +99,28 @@ class PlanForm(forms.Form):
         window = datetime.timedelta(days=PLAN_START_WINDOW_DAYS)
         if not today - window <= start <= today + window:
             raise ValidationError(
-                "Choose a start date within a year of today.", code="out_of_range", params={"start": start}
+                _("Choose a start date within a year of today."), code="out_of_range", params={"start": start}
             )
         return start
 
 
 class DirectoryFilterForm(forms.Form):
     region = forms.ChoiceField(
-        label="Region",
+        label=_("Region"),
         required=False,
-        choices=[("", "All regions"), *ListEntry.Region.choices],
-        error_messages={"invalid_choice": "Choose a region from the list."},
+        choices=[("", _("All regions")), *ListEntry.Region.choices],
+        error_messages={"invalid_choice": _("Choose a region from the list.")},
     )
     area = forms.ChoiceField(
-        label="Place",
+        label=_("Place"),
         required=False,
-        error_messages={"invalid_choice": "Choose a place from the list."},
+        error_messages={"invalid_choice": _("Choose a place from the list.")},
     )
 
     def __init__(self, *args, areas: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "All places"), *((area, area) for area in areas)]
+        self.fields["area"].choices = [("", _("All places")), *((area, area) for area in areas)]
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search the pages", max_length=200, required=False)
+    q = forms.CharField(label=_("Search the pages"), max_length=200, required=False)

@@ -9,6 +9,12 @@ import functools
 import re
 from dataclasses import dataclass
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a string for the catalogues (makemessages knows this name) without needing Django set up."""
+    return text
+
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?)\s+(?P<opens>\d{1,2}:\d{2})-(?P<closes>\d{1,2}:\d{2})$")
 
@@ -71,12 +77,64 @@ def line_status(openings: tuple[Opening, ...], now: datetime.datetime) -> LineSt
     return LineStatus(False, min((start for start in starts if start > now), default=None))
 
 
+# The default after-hours lines (MILKBANK_AFTER_HOURS_LINES), so each language has their names; a bank's own
+# names show as written.
+DEFAULT_LINE_NAMES = (
+    gettext_noop("988 Suicide & Crisis Lifeline (United States)"),
+    gettext_noop("National Maternal Mental Health Hotline (United States)"),
+    gettext_noop("9-8-8 Suicide Crisis Helpline (Canada)"),
+)
+
+
+def describe(openings: tuple[Opening, ...]) -> str:
+    """The schedule in words in the active language: "lunes a viernes, de 08:00 a 16:30"."""
+    from django.utils import formats
+    from django.utils.dates import WEEKDAYS
+    from django.utils.translation import gettext
+
+    parts = []
+    for opening in openings:
+        days = sorted(opening.weekdays)
+        # A run that wraps past Sunday (fri-mon) starts at its first day after a gap.
+        for index, day in enumerate(days):
+            if (day - 1) % 7 not in opening.weekdays:
+                days = days[index:] + days[:index]
+                break
+        if len(days) == 1:
+            day_words = str(WEEKDAYS[days[0]])
+        else:
+            day_words = gettext("%(first)s to %(last)s") % {
+                "first": WEEKDAYS[days[0]],
+                "last": WEEKDAYS[days[-1]],
+            }
+        parts.append(
+            gettext("%(days)s, %(opens)s to %(closes)s")
+            % {
+                "days": day_words,
+                "opens": formats.time_format(opening.opens),
+                "closes": formats.time_format(opening.closes),
+            }
+        )
+    return "; ".join(parts)
+
+
 def current_status() -> LineStatus:
     """The coordinators' line right now, from the settings, in the bank's time zone."""
     from django.conf import settings
     from django.utils import timezone
 
     return line_status(_openings(settings.MILKBANK["SUPPORT_SCHEDULE"]), timezone.localtime())
+
+
+def support_hours() -> str:
+    """When the coordinators' line answers, in words: the bank's own (MILKBANK_SUPPORT_HOURS) in the default
+    language, read from MILKBANK_SUPPORT_SCHEDULE in the others."""
+    from django.conf import settings
+    from django.utils import translation
+
+    if translation.get_language() in (None, settings.LANGUAGE_CODE):
+        return settings.MILKBANK["SUPPORT_HOURS"]
+    return describe(_openings(settings.MILKBANK["SUPPORT_SCHEDULE"]))
 
 
 @functools.cache

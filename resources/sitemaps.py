@@ -4,7 +4,15 @@ from django.urls import reverse
 from .models import LIST_INTRO_SLUGS, Page
 
 
-class PageSitemap(Sitemap):
+class EachLanguage(Sitemap):
+    """Every page once per language (/, /es/, /fr/), each entry naming the others and the English default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(EachLanguage):
     changefreq = "monthly"
     priority = 0.7
 
@@ -16,7 +24,7 @@ class PageSitemap(Sitemap):
         return page.updated_at
 
 
-class PublicPagesSitemap(Sitemap):
+class PublicPagesSitemap(EachLanguage):
     """Fixed public pages, this app's and the other apps' (linked by URL name only)."""
 
     changefreq = "weekly"

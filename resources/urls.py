@@ -1,4 +1,3 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
@@ -14,7 +13,8 @@ urlpatterns = [
     path("other-milk-banks/", views.milk_banks, name="milk_banks"),
     path("donating-after-loss/handout/", views.handout, name="handout"),
     path("feedback/", views.feedback, name="feedback"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The same for every language: served at the root only (under /es/ or /fr/ they redirect there).
+    path("sitemap.xml", views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("print.css", views.print_css, name="print_css"),
     # Last: any other single-segment address is a content page (see models.RESERVED_SLUGS).

@@ -1,12 +1,18 @@
 """Public pages. Content comes from `content` (cached, sanitized); forms validate; views only wire them."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -17,6 +23,7 @@ from .forms import DirectoryFilterForm, FeedbackForm, PlanForm, SearchForm, publ
 from .models import ListEntry, Page
 from .plan import build_plan
 from .search import search as search_everything
+from .templatetags.resources_extras import root_url
 
 # Flood limits for feedback: per visitor, and per page for everyone together. No site-wide cap: one that 30
 # addresses could use up would silence every page for everyone.
@@ -85,9 +92,13 @@ def grief_resources(request):
     return _directory(
         request,
         "grief",
-        title="Grief resources",
-        meta_description="Support lines, groups and organizations for families after a baby dies.",
-        empty="We have no resources listed for that region yet. Please call us and we will help you look.",
+        title=gettext_lazy("Grief resources"),
+        meta_description=gettext_lazy(
+            "Support lines, groups and organizations for families after a baby dies."
+        ),
+        empty=gettext_lazy(
+            "We have no resources listed for that region yet. Please call us and we will help you look."
+        ),
         section=Page.Section.AFTER_LOSS,
     )
 
@@ -97,9 +108,13 @@ def milk_banks(request):
     return _directory(
         request,
         "banks",
-        title="Other milk banks",
-        meta_description="Nonprofit human milk banks in North America, for donating close to home.",
-        empty="We have no milk banks listed for that region yet. HMBANA's directory lists every member bank.",
+        title=gettext_lazy("Other milk banks"),
+        meta_description=gettext_lazy(
+            "Nonprofit human milk banks in North America, for donating close to home."
+        ),
+        empty=gettext_lazy(
+            "We have no milk banks listed for that region yet. HMBANA's directory lists every member bank."
+        ),
         section=Page.Section.DONATING,
     )
 
@@ -148,6 +163,24 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+def served_at_root(view):
+    """A file that is the same in every language lives only at the root; under /es/ or /fr/ it redirects."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if translation.get_language_from_path(request.path_info):
+            target = root_url(request.resolver_match.view_name)
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+sitemap = served_at_root(django_sitemap)
+
+
+@served_at_root
 @require_safe
 @cache_control(public=True, max_age=3600)
 def print_css(request):
@@ -165,12 +198,14 @@ def print_css(request):
     )
 
 
+@served_at_root
 @require_safe
 def robots_txt(request):
+    prefixes = ["", *(f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)]
     return render(
         request,
         "resources/robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("resources:sitemap"))},
+        {"sitemap_url": request.build_absolute_uri(root_url("resources:sitemap")), "prefixes": prefixes},
         content_type="text/plain; charset=utf-8",
     )
 
@@ -220,5 +255,5 @@ def feedback(request):
     if not form.is_valid():
         return render(request, "resources/feedback.html", {"form": form, "back": back}, status=400)
     form.save()
-    messages.success(request, "Thank you. Your note reached our team.")
+    messages.success(request, _("Thank you. Your note reached our team."))
     return HttpResponseRedirect(back)
