@@ -249,6 +249,12 @@ def _note(donor: Donor, kind: str, summary: str, *, by=None, reason: str = "") -
     TimelineEvent.objects.create(donor=donor, by=by, kind=kind, summary=summary, reason=reason)
 
 
+def note_language_choice(donor: Donor) -> None:
+    """The donor picked another language on one of their own pages: coordinators see it on the timeline."""
+    name = dict(settings.LANGUAGES).get(donor.language, donor.language)
+    _note(donor, TimelineEvent.Kind.NOTE, f"The donor chose {name} for their pages and emails.")
+
+
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .milk import views as milk_views
+from .models import AccessLink
 
 app_name = "donors"
 
@@ -16,6 +17,18 @@ urlpatterns = [
     path("q/<str:token>/review/", views.questionnaire_review, name="questionnaire_review"),
     path("q/<str:token>/save/", views.questionnaire_autosave, name="questionnaire_autosave"),
     path("s/<str:token>/", views.status, name="status"),
+    path(
+        "s/<str:token>/language/",
+        views.private_language,
+        {"purpose": AccessLink.Purpose.STATUS},
+        name="status_language",
+    ),
+    path(
+        "q/<str:token>/language/",
+        views.private_language,
+        {"purpose": AccessLink.Purpose.QUESTIONNAIRE},
+        name="questionnaire_language",
+    ),
     path("my-page/", views.resend, name="status_resend"),
     # Depot work for staff (volunteers see their own depots only): see donors/milk/views.py.
     path("staff/depots/", milk_views.work, name="depot_work"),

@@ -205,6 +205,7 @@ def _context(questionnaire: Questionnaire, token: str, **extra) -> dict:
         "sections": sections,
         "total": len(sections),
         "expires_at": questionnaire.link.expires_at if questionnaire.link else None,
+        "language_form_url": reverse("donors:questionnaire_language", args=[token]),
         **extra,
     }
 
@@ -223,7 +224,7 @@ def _resume_url(token, sections, answers) -> str:
     return reverse("donors:questionnaire_section", args=[token, number])
 
 
-@private()
+@posts_forms  # the language choice in the header is a form
 @require_safe
 @opens_questionnaire()
 def questionnaire(request, opened, token):
@@ -368,14 +369,16 @@ STEPS = {
 }
 
 
-def _render_in_language(request, language: str, template: str, context: dict, *, status: int = 200):
+def _render_in_language(
+    request, language: str, template: str, context: dict, *, status: int = 200, referrer: str = "no-referrer"
+):
     """Render a donor's private page in `language`, whatever the address's prefix (a link opened from an old
     email, or typed without /es/). Only this page: the language is put back once it is written."""
     with translation.override(language):
         request.LANGUAGE_CODE = language
         response = render(request, template, context, status=status)
     response.headers["Content-Language"] = language
-    return keep_private(response)
+    return keep_private(response, referrer=referrer)
 
 
 @require_safe
@@ -401,7 +404,47 @@ def status(request, token):
         depots.sort(key=lambda d: (d.region != donor.region, d.region, d.city, d.name))
         context["depots"] = depots
         context["bloodwork_valid_until"] = donor.bloodwork_valid_until()
-    return _render_in_language(request, notify.donor_language(donor), "donors/status/status.html", context)
+    context["language_form_url"] = reverse("donors:status_language", args=[token])
+    return _render_in_language(
+        request, notify.donor_language(donor), "donors/status/status.html", context, referrer="same-origin"
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+
+# Where each kind of private link shows its page, after the donor picks another language there.
+_LANGUAGE_PAGES = {
+    AccessLink.Purpose.STATUS: "donors:status",
+    AccessLink.Purpose.QUESTIONNAIRE: "donors:questionnaire",
+}
+
+
+@posts_forms
+@require_POST
+def private_language(request, token, purpose):
+    """The language switcher on a donor's own pages: the donor's pages and emails follow the stored language
+    (not the address), so choosing another one there changes the stored one, then shows the same page in it.
+    A link that no longer opens changes nothing and says so as its page does."""
+    try:
+        link = links.link_resolve(token, purpose=purpose)
+    except links.LinkProblem as problem:
+        status_code = LINK_PROBLEM_STATUS.get(problem.reason, 404)
+        return render(request, "donors/links/problem.html", {"reason": problem.reason}, status=status_code)
+    donor = link.donor
+    form = LanguageForm(request.POST)
+    if form.is_valid() and form.cleaned_data["language"] != donor.language:
+        donor.language = form.cleaned_data["language"]
+        donor.save(update_fields=["language", "updated_at"])
+        transitions.note_language_choice(donor)
+    language = donor.language if donor.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        if not form.is_valid():
+            messages.error(request, gettext("Please choose English, Español or Français."))
+        else:
+            messages.success(request, gettext("Your pages and emails are now in this language."))
+        return redirect(reverse(_LANGUAGE_PAGES[purpose], args=[token]))
 
 
 class ResendForm(forms.Form):
