@@ -40,7 +40,7 @@ def test_an_editor_translates_a_page_into_spanish_and_it_shows_at_once(page, edi
     page.goto(f"/admin/resources/page/{target.pk}/change/")
     page.get_by_label("Title in Spanish").fill("Seguir extrayendo leche")
     page.get_by_label("Summary in Spanish").fill("Algunas familias siguen extrayéndose leche por un tiempo.")
-    page.get_by_label("Body in Spanish").fill("## Puede decidir más adelante\n\nNo tiene que decidir nada hoy.")
+    page.get_by_label("Body in Spanish").fill("## Puede decidir más adelante\n\nNo tiene que decidir hoy.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     target.refresh_from_db()
