@@ -343,3 +343,13 @@ def test_the_migration_translates_only_starter_text_and_marks_it_for_review():
     editors = Page.objects.get(slug="editors-page")
     assert editors.title_en == "An editor's page" and not editors.title_es and not editors.review_es
     assert Page.objects.get(slug="suppressing-your-supply").body_fr.startswith("Le corps produit du lait")
+
+
+def test_the_home_page_and_section_navigation_list_the_translated_titles(client, django_assert_num_queries):
+    """The home page reads only the index fields (`for_index`), the translations among them: one query."""
+    with django_assert_num_queries(1):
+        home = client.get(_url("es", "resources:home")).content.decode()
+    assert "Cómo retirar la leche" in home and "Para profesionales de la salud" in home
+    page = client.get(_url("fr", "resources:page", "continuing-to-express")).content.decode()
+    nav = page.split('class="col-lg-4 section-nav', 1)[1]
+    assert "Faire diminuer sa production de lait" in nav and "La lactation après une perte" in nav
