@@ -74,7 +74,7 @@ class PageAdmin(TranslatedAdmin):
     list_display = ["title", "section", "order", "published", "to_review", "updated_at"]
     list_editable = ["order", "published"]
     list_filter = ["section", "published", "review_es", "review_fr"]
-    search_fields = ["title", "summary", "body"]
+    search_fields = ["title", "summary", "body", "title_es", "title_fr"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
 
@@ -107,18 +107,15 @@ class ListEntryAdmin(TranslatedAdmin):
     list_display = ["name", "region", "area", "category", "order", "published", "to_review", "updated_at"]
     list_editable = ["order", "published"]
     list_filter = ["region", "category", "published", "review_es", "review_fr"]
-    search_fields = ["name", "area", "description"]
+    search_fields = ["name", "area", "description", "name_es", "name_fr"]
     readonly_fields = ["updated_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_fieldsets(self, request, obj=None):
         return [
-            ("English", {"fields": ["name", "description"]}),
+            ("English", {"fields": ["name", "description", "phone"]}),
             *self.language_fieldsets(),
-            (
-                "Details",
-                {"fields": ["phone", "website", "region", "area", "category", "order", "published"]},
-            ),
+            ("Details", {"fields": ["website", "region", "area", "category", "order", "published"]}),
         ]
 
 
@@ -131,7 +128,7 @@ class KeepsakeMakerAdmin(TranslatedAdmin):
     list_display = ["name", "area", "order", "published", "to_review", "updated_at"]
     list_editable = ["order", "published"]
     list_filter = ["published", "review_es", "review_fr"]
-    search_fields = ["name", "description", "area"]
+    search_fields = ["name", "description", "area", "name_es", "name_fr"]
     readonly_fields = ["updated_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -23,7 +23,8 @@ class PageTranslation(TranslationOptions):
 
 @register([GriefResource, MilkBank])
 class ListEntryTranslation(TranslationOptions):
-    fields = ("name", "description")
+    # The phone too: it may carry words ("988 (call or text)").
+    fields = ("name", "description", "phone")
 
 
 @register(KeepsakeMaker)

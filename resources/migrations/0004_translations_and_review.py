@@ -18,8 +18,8 @@ STARTER = CORRECTED.STARTER
 
 TRANSLATED = {
     "Page": ("title", "summary", "body"),
-    "GriefResource": ("name", "description"),
-    "MilkBank": ("name", "description"),
+    "GriefResource": ("name", "description", "phone"),
+    "MilkBank": ("name", "description", "phone"),
     "KeepsakeMaker": ("name", "description"),
 }
 
@@ -756,6 +756,12 @@ FR_ENTRIES = {
 }
 
 
+# Phone lines whose starter text has words in it.
+PHONES = {
+    "988 (call or text)": {"es": "988 (llamada o mensaje de texto)", "fr": "988 (appel ou texto)"},
+}
+
+
 def _starter_pages():
     """slug -> {field: English starter text as 0003 left it}."""
     pages = {page["slug"]: dict(page) for page in STARTER.PAGES}
@@ -765,14 +771,15 @@ def _starter_pages():
 
 
 def _starter_entries():
-    """(model name, English name, English description) for every starter list entry and keepsake maker."""
+    """(model name, English name, English description, English phone) for every starter list entry and
+    keepsake maker (which has no phone)."""
     for model_name, rows in (
         ("MilkBank", STARTER.MILK_BANKS),
         ("GriefResource", STARTER.GRIEF_RESOURCES),
         ("KeepsakeMaker", CORRECTED.KEEPSAKE_MAKERS),
     ):
         for row in rows:
-            yield model_name, row["name"], row["description"]
+            yield model_name, row["name"], row["description"], row.get("phone", "")
 
 
 def _fill(obj, language, english, translated) -> dict:
@@ -806,21 +813,17 @@ def add_translations(apps, schema_editor):
             updates.update(_fill(page, language, starter[page.slug], pages[page.slug]))
         if updates:
             Page.objects.using(alias).filter(pk=page.pk).update(**updates)
-    for model_name, name, description in _starter_entries():
+    for model_name, name, description, phone in _starter_entries():
         model = apps.get_model("resources", model_name)
-        english = {"name": name, "description": description}
+        english = {"name": name, "description": description, "phone": phone}
         for obj in model.objects.using(alias).filter(name=name):
             updates = {}
             for language, (_pages, entries) in languages.items():
                 translated_name, translated_description = entries[name]
-                updates.update(
-                    _fill(
-                        obj,
-                        language,
-                        english,
-                        {"name": translated_name, "description": translated_description},
-                    )
-                )
+                translated = {"name": translated_name, "description": translated_description}
+                if phone in PHONES:
+                    translated["phone"] = PHONES[phone][language]
+                updates.update(_fill(obj, language, english, translated))
             if updates:
                 model.objects.using(alias).filter(pk=obj.pk).update(**updates)
 
@@ -1149,6 +1152,36 @@ class Migration(migrations.Migration):
                 fields=("language", "source", "key"),
                 name="resources_searchdocument_unique_language_source_key",
             ),
+        ),
+        migrations.AddField(
+            model_name="griefresource",
+            name="phone_en",
+            field=models.CharField(blank=True, default="", max_length=60, null=True),
+        ),
+        migrations.AddField(
+            model_name="griefresource",
+            name="phone_es",
+            field=models.CharField(blank=True, default="", max_length=60, null=True),
+        ),
+        migrations.AddField(
+            model_name="griefresource",
+            name="phone_fr",
+            field=models.CharField(blank=True, default="", max_length=60, null=True),
+        ),
+        migrations.AddField(
+            model_name="milkbank",
+            name="phone_en",
+            field=models.CharField(blank=True, default="", max_length=60, null=True),
+        ),
+        migrations.AddField(
+            model_name="milkbank",
+            name="phone_es",
+            field=models.CharField(blank=True, default="", max_length=60, null=True),
+        ),
+        migrations.AddField(
+            model_name="milkbank",
+            name="phone_fr",
+            field=models.CharField(blank=True, default="", max_length=60, null=True),
         ),
         migrations.RunPython(add_translations, keep_only_english_in_the_index),
     ]

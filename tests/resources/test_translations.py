@@ -68,6 +68,7 @@ def test_every_starter_list_entry_and_keepsake_maker_is_translated(client, langu
     html = client.get(grief).content.decode()
     for resource in GriefResource.objects.all():
         assert entries[resource.name_en][1].replace("'", "&#x27;") in html
+    assert TRANSLATIONS.PHONES["988 (call or text)"][language] in html
 
 
 def test_starter_translations_wait_for_the_banks_review():
