@@ -49,16 +49,25 @@ class TranslatedAdmin(admin.ModelAdmin):
         return field
 
     def save_model(self, request, obj, form, change):
-        # Whoever changes a language's text has read it: it no longer waits for review. Only a change of
-        # words counts (the form trims the text, so a trailing line break is not an edit).
+        # A translation of English words that have just changed may no longer say the same: it waits for
+        # review again, unless the editor changed that language's words too or set its box themselves.
+        # Only a change of words counts (the form trims the text, so a trailing line break is not an edit).
         def reworded(name):
             before, after = form.initial.get(name) or "", form.cleaned_data.get(name) or ""
             return name in form.changed_data and before.split() != after.split()
 
         for language in OTHER_LANGUAGES:
-            edited = any(reworded(build_localized_fieldname(f, language)) for f in self.translated_fields())
-            if edited and f"review_{language}" not in form.changed_data:
-                setattr(obj, f"review_{language}", False)
+            if f"review_{language}" in form.changed_data:
+                continue
+            stale = [
+                field
+                for field in self.translated_fields()
+                if reworded(field)
+                and getattr(obj, build_localized_fieldname(field, language))
+                and not reworded(build_localized_fieldname(field, language))
+            ]
+            if stale:
+                setattr(obj, f"review_{language}", True)
         super().save_model(request, obj, form, change)
 
     @admin.display(description="translations to review")

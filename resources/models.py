@@ -61,20 +61,26 @@ def validate_not_reserved(value):
 class TranslationReview(models.Model):
     """Whether the Spanish and French texts still wait for someone at the bank to check them.
 
-    Starter translations arrive ticked (resources/migrations/0004); an editor unticks a language after
-    reading it, and the admin unticks it when an editor changes that language's text (they wrote it).
-    The texts themselves are the modeltranslation fields listed in resources/translation.py.
+    Starter translations arrive ticked (resources/migrations/0004), and the admin ticks a language again
+    when the English words it translates change; an editor unticks it after reading it. The texts
+    themselves are the modeltranslation fields listed in resources/translation.py.
     """
 
     review_es = models.BooleanField(
         "Spanish text needs review",
         default=False,
-        help_text="Untick once someone at the bank who reads Spanish has checked the Spanish text.",
+        help_text=(
+            "Ticked for our starter translations, and again when the English text changes. Untick it once "
+            "someone at the bank who reads Spanish has checked the Spanish text."
+        ),
     )
     review_fr = models.BooleanField(
         "French text needs review",
         default=False,
-        help_text="Untick once someone at the bank who reads French has checked the French text.",
+        help_text=(
+            "Ticked for our starter translations, and again when the English text changes. Untick it once "
+            "someone at the bank who reads French has checked the French text."
+        ),
     )
 
     class Meta:

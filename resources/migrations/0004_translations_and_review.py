@@ -897,7 +897,10 @@ class Migration(migrations.Migration):
             name="review_es",
             field=models.BooleanField(
                 default=False,
-                help_text="Untick once someone at the bank who reads Spanish has checked the Spanish text.",
+                help_text=(
+                "Ticked for our starter translations, and again when the English text changes. Untick it "
+                "once someone at the bank who reads Spanish has checked the Spanish text."
+            ),
                 verbose_name="Spanish text needs review",
             ),
         ),
@@ -906,7 +909,10 @@ class Migration(migrations.Migration):
             name="review_fr",
             field=models.BooleanField(
                 default=False,
-                help_text="Untick once someone at the bank who reads French has checked the French text.",
+                help_text=(
+                "Ticked for our starter translations, and again when the English text changes. Untick it "
+                "once someone at the bank who reads French has checked the French text."
+            ),
                 verbose_name="French text needs review",
             ),
         ),
@@ -963,7 +969,10 @@ class Migration(migrations.Migration):
             name="review_es",
             field=models.BooleanField(
                 default=False,
-                help_text="Untick once someone at the bank who reads Spanish has checked the Spanish text.",
+                help_text=(
+                "Ticked for our starter translations, and again when the English text changes. Untick it "
+                "once someone at the bank who reads Spanish has checked the Spanish text."
+            ),
                 verbose_name="Spanish text needs review",
             ),
         ),
@@ -972,7 +981,10 @@ class Migration(migrations.Migration):
             name="review_fr",
             field=models.BooleanField(
                 default=False,
-                help_text="Untick once someone at the bank who reads French has checked the French text.",
+                help_text=(
+                "Ticked for our starter translations, and again when the English text changes. Untick it "
+                "once someone at the bank who reads French has checked the French text."
+            ),
                 verbose_name="French text needs review",
             ),
         ),
@@ -1029,7 +1041,10 @@ class Migration(migrations.Migration):
             name="review_es",
             field=models.BooleanField(
                 default=False,
-                help_text="Untick once someone at the bank who reads Spanish has checked the Spanish text.",
+                help_text=(
+                "Ticked for our starter translations, and again when the English text changes. Untick it "
+                "once someone at the bank who reads Spanish has checked the Spanish text."
+            ),
                 verbose_name="Spanish text needs review",
             ),
         ),
@@ -1038,7 +1053,10 @@ class Migration(migrations.Migration):
             name="review_fr",
             field=models.BooleanField(
                 default=False,
-                help_text="Untick once someone at the bank who reads French has checked the French text.",
+                help_text=(
+                "Ticked for our starter translations, and again when the English text changes. Untick it "
+                "once someone at the bank who reads French has checked the French text."
+            ),
                 verbose_name="French text needs review",
             ),
         ),
@@ -1077,7 +1095,10 @@ class Migration(migrations.Migration):
             name="review_es",
             field=models.BooleanField(
                 default=False,
-                help_text="Untick once someone at the bank who reads Spanish has checked the Spanish text.",
+                help_text=(
+                "Ticked for our starter translations, and again when the English text changes. Untick it "
+                "once someone at the bank who reads Spanish has checked the Spanish text."
+            ),
                 verbose_name="Spanish text needs review",
             ),
         ),
@@ -1086,7 +1107,10 @@ class Migration(migrations.Migration):
             name="review_fr",
             field=models.BooleanField(
                 default=False,
-                help_text="Untick once someone at the bank who reads French has checked the French text.",
+                help_text=(
+                "Ticked for our starter translations, and again when the English text changes. Untick it "
+                "once someone at the bank who reads French has checked the French text."
+            ),
                 verbose_name="French text needs review",
             ),
         ),

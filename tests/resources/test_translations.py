@@ -188,19 +188,17 @@ def test_the_page_form_groups_english_spanish_and_french_with_clear_labels(clien
     assert "Seguir extrayendo leche" in html and "Continuer à exprimer son lait" in html
 
 
-def test_an_editor_writes_the_spanish_text_and_it_is_public_and_reviewed(client, editor):
+def test_an_editor_writes_the_spanish_text_marks_it_reviewed_and_it_is_public(client, editor):
     page = Page.objects.get(slug="continuing-to-express")
     client.get("/es/continuing-to-express/")  # cached now
     client.force_login(editor)
-    response = client.post(
-        reverse("admin:resources_page_change", args=[page.pk]),
-        _page_post(page, title_es="Seguir sacándose leche", body_es="Palabras nuevas."),
-    )
+    data = _page_post(page, title_es="Seguir sacándose leche", body_es="Palabras nuevas.")
+    del data["review_es"]  # untick "Spanish text needs review"
+    response = client.post(reverse("admin:resources_page_change", args=[page.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     page.refresh_from_db()
     assert (page.title_en, page.title_es) == ("Continuing to express", "Seguir sacándose leche")
-    assert page.review_es is False  # the editor wrote it
-    assert page.review_fr is True  # French untouched: still waits
+    assert (page.review_es, page.review_fr) == (False, True)  # French untouched: still waits
     client.logout()
     html = client.get("/es/continuing-to-express/").content.decode()
     assert "<h1>Seguir sacándose leche</h1>" in html and "Palabras nuevas." in html
@@ -218,13 +216,34 @@ def test_an_editor_marks_a_translation_reviewed_without_changing_it(client, edit
     assert page.title_fr == "Garder son lait en souvenir"
 
 
-def test_an_english_only_edit_leaves_the_translations_waiting(client, editor):
+def test_changing_the_english_words_puts_their_translations_back_for_review(client, editor):
+    """A reviewed translation of words that changed may no longer say the same; a new line break may."""
     page = Page.objects.get(slug="memorializing-milk")
-    client.force_login(editor)
-    data = _page_post(page, body=page.body_en + "\n\nOne more line.")
-    assert client.post(reverse("admin:resources_page_change", args=[page.pk]), data).status_code == 302
+    Page.objects.filter(pk=page.pk).update(review_es=False, review_fr=False)
     page.refresh_from_db()
-    assert page.body_en.endswith("One more line.") and (page.review_es, page.review_fr) == (True, True)
+    client.force_login(editor)
+    change = reverse("admin:resources_page_change", args=[page.pk])
+    assert client.post(change, _page_post(page, body=page.body_en + "\n\n")).status_code == 302
+    page.refresh_from_db()
+    assert (page.review_es, page.review_fr) == (False, False)  # the same words: nothing to check
+
+    reworded = _page_post(
+        page, body=page.body_en + "\n\nOne more line.", body_es=page.body_es + " Una línea más."
+    )
+    assert client.post(change, reworded).status_code == 302
+    page.refresh_from_db()
+    assert page.body_en.endswith("One more line.")
+    # Spanish was brought up to date in the same save; French was not, so it waits for review.
+    assert (page.review_es, page.review_fr) == (False, True)
+
+
+def test_changing_english_words_that_have_no_translation_asks_for_no_review(client, editor, make_page):
+    page = _english_page(make_page, "returning-to-work", title="Returning to work")
+    client.force_login(editor)
+    change = reverse("admin:resources_page_change", args=[page.pk])
+    assert client.post(change, _page_post(page, body="New words.")).status_code == 302
+    page.refresh_from_db()
+    assert page.body_en == "New words." and (page.review_es, page.review_fr) == (False, False)
 
 
 def test_the_lists_show_and_filter_what_waits_for_review(client, editor):
