@@ -69,6 +69,8 @@ else:
     ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS", env.list("DJANGO_ALLOWED_HOSTS", default=[]))
 
 INSTALLED_APPS = [
+    # Editors' content in each language (resources/translation.py); must come before the admin.
+    "modeltranslation",
     "milkbank.apps.MilkbankAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

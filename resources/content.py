@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from .hours import current_status
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     SearchSynonym,
 )
 from .rendering import render_markdown
+from .translation import in_english
 
 GENERATION_KEY = "resources:content-generation"
 ENTRY_TIMEOUT = 60 * 60 * 24  # entries of an old generation are never read again; let them expire
@@ -89,7 +91,8 @@ def cached_response(request, build):
 
 
 def _cached(name: str, build):
-    key = f"resources:{_generation()}:{name}"
+    """`build()`'s value for the active language, kept until content changes."""
+    key = f"resources:{_generation()}:{get_language()}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
@@ -132,7 +135,11 @@ def home_sections() -> list[dict]:
 
 
 def _page_bundle(page: Page, siblings: list[Page]) -> dict:
+    english = in_english(page, ["title", "summary", "body"])
     return {
+        # Fields shown in English for want of a translation: the page marks them lang="en" and says so.
+        "english": english,
+        "untranslated": bool(english),
         "title": page.title,
         "slug": page.slug,
         "summary": page.summary,
@@ -155,9 +162,16 @@ def page(slug: str) -> dict | None:
         siblings = list(Page.objects.for_index().filter(section=found.section))
         bundle = _page_bundle(found, siblings)
         if slug == KEEPSAKE_SLUG:
-            bundle["makers"] = list(
-                KeepsakeMaker.objects.filter(published=True).values("name", "description", "website", "area")
-            )
+            bundle["makers"] = [
+                {
+                    "name": maker.name,
+                    "description": maker.description,
+                    "website": maker.website,
+                    "area": maker.area,
+                    "english": in_english(maker, ["name", "description"]),
+                }
+                for maker in KeepsakeMaker.objects.filter(published=True)
+            ]
         return bundle
 
     return _cached(f"page:{slug}", build)
@@ -165,6 +179,7 @@ def page(slug: str) -> dict | None:
 
 def _entry(entry) -> dict:
     return {
+        "english": in_english(entry, ["name", "description"]),
         "name": entry.name,
         "description": entry.description,
         "phone": entry.phone,
@@ -195,9 +210,11 @@ def directory(name: str) -> dict:
         intro = Page.objects.published().filter(slug=intro_slug).first()
         rows = list(model.objects.filter(published=True))
         changes = [row.updated_at for row in rows] + ([intro.updated_at] if intro else [])
+        entries = [_entry(entry) for entry in rows]
         return {
             "intro": _page_bundle(intro, []) if intro else None,
-            "entries": [_entry(entry) for entry in rows],
+            "entries": entries,
+            "untranslated_entries": any(entry["english"] for entry in entries),
             "updated_at": max(changes, default=None),
         }
 

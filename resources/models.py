@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 # Paths this app (or the project) answers itself; a page with one of these slugs could never be reached.
 RESERVED_SLUGS = frozenset(
@@ -57,6 +58,35 @@ def validate_not_reserved(value):
         )
 
 
+class TranslationReview(models.Model):
+    """Whether the Spanish and French texts still wait for someone at the bank to check them.
+
+    Starter translations arrive ticked (resources/migrations/0004), and the admin ticks a language again
+    when the English words it translates change; an editor unticks it after reading it. The texts
+    themselves are the modeltranslation fields listed in resources/translation.py.
+    """
+
+    review_es = models.BooleanField(
+        "Spanish text needs review",
+        default=False,
+        help_text=(
+            "Ticked for our starter translations, and again when the English text changes. Untick it once "
+            "someone at the bank who reads Spanish has checked the Spanish text."
+        ),
+    )
+    review_fr = models.BooleanField(
+        "French text needs review",
+        default=False,
+        help_text=(
+            "Ticked for our starter translations, and again when the English text changes. Untick it once "
+            "someone at the bank who reads French has checked the French text."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -66,11 +96,11 @@ class PageQuerySet(models.QuerySet):
         return self.published().only("slug", "title", "summary", "section", "order", "updated_at")
 
 
-class Page(models.Model):
+class Page(TranslationReview):
     class Section(models.TextChoices):
-        AFTER_LOSS = "after_loss", "Lactation after loss"
-        DONATING = "donating", "Donating after loss"
-        PROFESSIONALS = "professionals", "For healthcare professionals"
+        AFTER_LOSS = "after_loss", _("Lactation after loss")
+        DONATING = "donating", _("Donating after loss")
+        PROFESSIONALS = "professionals", _("For healthcare professionals")
 
     title = models.CharField(max_length=120)
     slug = models.SlugField(
@@ -114,13 +144,13 @@ class Page(models.Model):
         return reverse("resources:page", args=[self.slug])
 
 
-class ListEntry(models.Model):
+class ListEntry(TranslationReview):
     """One row of an admin-edited public list."""
 
     class Region(models.TextChoices):
-        NATIONAL = "national", "National"
-        STATE = "state", "State or province"
-        REGIONAL = "regional", "Regional"
+        NATIONAL = "national", _("National")
+        STATE = "state", _("State or province")
+        REGIONAL = "regional", _("Regional")
 
     name = models.CharField(max_length=150)
     description = models.TextField(
@@ -153,11 +183,11 @@ class ListEntry(models.Model):
 
 class GriefResource(ListEntry):
     class Category(models.TextChoices):
-        CRISIS = "crisis", "Crisis and help lines"
-        PEER = "peer", "Peer support and groups"
-        COUNSELING = "counseling", "Counseling and mental health"
-        ORGANIZATION = "organization", "Pregnancy and infant loss organizations"
-        READING = "reading", "Reading and online support"
+        CRISIS = "crisis", _("Crisis and help lines")
+        PEER = "peer", _("Peer support and groups")
+        COUNSELING = "counseling", _("Counseling and mental health")
+        ORGANIZATION = "organization", _("Pregnancy and infant loss organizations")
+        READING = "reading", _("Reading and online support")
 
     category = models.CharField(max_length=20, choices=Category)
 
@@ -170,9 +200,9 @@ class GriefResource(ListEntry):
 
 class MilkBank(ListEntry):
     class Category(models.TextChoices):
-        BANK = "bank", "Nonprofit milk bank"
-        HOSPITAL = "hospital", "Hospital milk bank"
-        ASSOCIATION = "association", "Association of milk banks"
+        BANK = "bank", _("Nonprofit milk bank")
+        HOSPITAL = "hospital", _("Hospital milk bank")
+        ASSOCIATION = "association", _("Association of milk banks")
 
     category = models.CharField(max_length=20, choices=Category)
 
@@ -183,7 +213,7 @@ class MilkBank(ListEntry):
         return reverse("resources:milk_banks")
 
 
-class KeepsakeMaker(models.Model):
+class KeepsakeMaker(TranslationReview):
     """A maker of keepsakes from milk, listed on the memorializing page. Edited by content editors."""
 
     name = models.CharField(max_length=150)
@@ -242,7 +272,8 @@ class SearchSynonym(models.Model):
 
 
 class SearchDocument(models.Model):
-    """One searchable public page or list entry, copied from its source by `resources.search.rebuild_index`.
+    """One searchable public page or list entry in one language, copied from its source by
+    `resources.search.rebuild_index`.
 
     Pages, tools, list entries and other apps' public pages (depots, Forever Butterflies) all land here, so
     one ranked query searches them together. Never edited by hand.
@@ -250,6 +281,12 @@ class SearchDocument(models.Model):
 
     source = models.CharField(max_length=30)
     key = models.CharField(max_length=100)
+    language = models.CharField(
+        max_length=10, default="en", help_text="Each page is indexed once per language of the site."
+    )
+    in_english = models.BooleanField(
+        default=False, help_text="Its text is the English one: not translated into this language yet."
+    )
     url = models.CharField(max_length=300)
     kind = models.CharField(max_length=60, help_text="Shown with the result, e.g. “Grief resource”.")
     title = models.CharField(max_length=200)
@@ -260,7 +297,8 @@ class SearchDocument(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "key"], name="resources_searchdocument_unique_source_key"
+                fields=["language", "source", "key"],
+                name="resources_searchdocument_unique_language_source_key",
             )
         ]
 

@@ -4,8 +4,12 @@ Each source yields documents; `rebuild_index` copies them into SearchDocument wh
 one query searches them all. Parents' words are widened with editors' synonyms (SearchSynonym): every word
 or phrase typed must be found, as itself or as one of the words it stands for.
 
-PostgreSQL ranks with full-text search (stemmed English; title and keywords weigh most, then the summary, then
-the body). Other databases match word stems as substrings and rank by the same weights, in Python.
+Every document is indexed once per language of the site (built with that language active: translated text,
+or the English text where there is no translation yet), and a search looks only at the visitor's language.
+
+PostgreSQL ranks with full-text search, stemmed in the language searched (title and keywords weigh most, then
+the summary, then the body). Other databases match word stems as substrings and rank by the same weights, in
+Python.
 """
 
 import re
@@ -13,20 +17,37 @@ from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import GriefResource, MilkBank, Page, SearchDocument
+from .translation import in_english
 
 MAX_RESULTS = 20
 MAX_WORDS = 8
-# Words too common to narrow anything; dropped before searching (PostgreSQL drops them too).
-STOP_WORDS = frozenset(
-    "a an and are can do does for from how i in is it me my of on or our the to what when where why with"
-    " you your".split()
-)
+# Words too common to narrow anything, per language; dropped before searching (PostgreSQL drops them too).
+STOP_WORDS = {
+    "en": frozenset(
+        "a an and are can do does for from how i in is it me my of on or our the to what when where why with"
+        " you your".split()
+    ),
+    "es": frozenset(
+        "a al como con cómo cuál de del donde dónde el en es la las lo los me mi mis para por qué que se su"
+        " sus un una uno unos unas y o yo".split()
+    ),
+    "fr": frozenset(
+        "à au aux avec ce ces comment d de des du en est et il je j l la le les ma mes mon ne ou où par pas"
+        " pour qu que quel quelle qui sa se ses son sur un une vos votre".split()
+    ),
+}
+# PostgreSQL text search configurations (stemming and stop words) for each language of the site.
+SEARCH_CONFIGS = {"en": "english", "es": "spanish", "fr": "french"}
+# Endings the fallback strips to match a word's other forms, longest first.
+STEM_ENDINGS = {"en": ("ing", "ed", "es", "s"), "es": ("es", "s"), "fr": ("es", "s", "e", "x")}
 # The fallback's weights, in the spirit of PostgreSQL's A/B/C.
 FIELD_WEIGHTS = {"title": 8, "keywords": 6, "summary": 3, "body": 1}
 
@@ -42,10 +63,17 @@ def register_source(name: str, documents: Callable[[], Iterable[Document]]) -> N
 
 @transaction.atomic
 def rebuild_index(**_signal_kwargs) -> None:
-    """Copy every source's documents into the index (a few hundred rows: quicker than tracking changes)."""
-    documents = [
-        SearchDocument(source=name, **document) for name, build in SOURCES.items() for document in build()
-    ]
+    """Copy every source's documents into the index, once per language (a few hundred rows each: quicker than
+    tracking changes). Each source builds its documents with the language active, so gettext, reverse()
+    (with its language prefix) and translated fields give that language's words."""
+    documents = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            documents.extend(
+                SearchDocument(source=name, language=language, **document)
+                for name, build in SOURCES.items()
+                for document in build()
+            )
     SearchDocument.objects.all().delete()
     SearchDocument.objects.bulk_create(documents, ignore_conflicts=True)
 
@@ -69,6 +97,7 @@ def _pages():
             "summary": page.summary,
             "body": page.body,
             "keywords": "",
+            "in_english": bool(in_english(page, ["title", "summary"])),
         }
 
 
@@ -83,6 +112,7 @@ def _list_entries():
                 "summary": entry.description[:400],
                 "body": entry.phone,
                 "keywords": f"{entry.area} {entry.get_category_display()}",
+                "in_english": bool(in_english(entry, ["name", "description"])),
             }
 
 
@@ -143,8 +173,14 @@ register_source("tool", _tools)
 # --- Searching --------------------------------------------------------------------------------------------
 
 
-def _words(text: str) -> list[str]:
-    return [word for word in re.findall(r"[\w'-]+", text.lower()) if word not in STOP_WORDS]
+def _language(language: str | None = None) -> str:
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in STOP_WORDS else settings.LANGUAGE_CODE
+
+
+def _words(text: str, language: str | None = None) -> list[str]:
+    stop_words = STOP_WORDS[_language(language)]
+    return [word for word in re.findall(r"[\w'-]+", text.lower()) if word not in stop_words]
 
 
 def query_groups(query: str, synonyms: Iterable[tuple[str, str]]) -> list[list[str]]:
@@ -163,62 +199,62 @@ def query_groups(query: str, synonyms: Iterable[tuple[str, str]]) -> list[list[s
 
 
 def search(query: str, synonyms: Iterable[tuple[str, str]]) -> list[SearchDocument]:
-    """Up to MAX_RESULTS documents matching every group of `query`, best first."""
+    """Up to MAX_RESULTS documents in the active language matching every group of `query`, best first."""
     groups = query_groups(query.strip(), synonyms)
     if not groups:
         return []
+    language = _language()
+    documents = SearchDocument.objects.filter(language=language)
     if connection.vendor == "postgresql":
-        return _search_postgresql(groups)
-    return _search_fallback(groups)
+        return _search_postgresql(documents, groups, SEARCH_CONFIGS.get(language, "simple"))
+    return _search_fallback(documents, groups, language)
 
 
-def _search_postgresql(groups):
+def _search_postgresql(documents, groups, config):
     # Imported here: django.contrib.postgres needs psycopg and is only meaningful on PostgreSQL.
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("keywords", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english")
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("keywords", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
     )
 
     def alternative(text):
-        return SearchQuery(text, search_type="phrase" if " " in text else "plain", config="english")
+        return SearchQuery(text, search_type="phrase" if " " in text else "plain", config=config)
 
     search_query = reduce(and_, [reduce(or_, map(alternative, group)) for group in groups])
     # Ranked on any alternative, so a document matching more of them comes first.
     rank_query = reduce(or_, [alternative(text) for group in groups for text in group])
     return list(
-        SearchDocument.objects.annotate(document=vector, rank=SearchRank(vector, rank_query))
+        documents.annotate(document=vector, rank=SearchRank(vector, rank_query))
         .filter(document=search_query)
         .order_by("-rank", "title")[:MAX_RESULTS]
     )
 
 
-def _stem(word: str) -> str:
-    """A crude English stem for substring matching: 'engorged' -> 'engorg', 'pumping' -> 'pump'."""
-    for ending in ("ing", "ed", "es", "s"):
+def _stem(word: str, language: str = "en") -> str:
+    """A crude stem for substring matching: 'engorged' -> 'engorg', 'bancos' -> 'banc'."""
+    for ending in STEM_ENDINGS.get(language, STEM_ENDINGS["en"]):
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)]
     return word
 
 
-def _search_fallback(groups):
+def _search_fallback(documents, groups, language):
     def contains(text):
-        stems = [_stem(word) for word in text.split()]
+        stems = [_stem(word, language) for word in text.split()]
         return reduce(
             and_, [reduce(or_, [Q(**{f"{f}__icontains": s}) for f in FIELD_WEIGHTS]) for s in stems]
         )
 
-    candidates = SearchDocument.objects.filter(
-        reduce(and_, [reduce(or_, map(contains, group)) for group in groups])
-    )
+    candidates = documents.filter(reduce(and_, [reduce(or_, map(contains, group)) for group in groups]))
 
     def score(document):
         total = 0
         for text in (text for group in groups for text in group):
-            stems = [_stem(word) for word in text.split()]
+            stems = [_stem(word, language) for word in text.split()]
             for field, weight in FIELD_WEIGHTS.items():
                 value = getattr(document, field).lower()
                 if all(stem in value for stem in stems):

@@ -80,6 +80,7 @@ def _directory(request, name: str, *, title: str, meta_description: str, empty: 
             "groups": [group for group in groups if group["entries"]],
             "empty": empty,
             "matched": matched,
+            "untranslated_entries": directory["untranslated_entries"],
             "kept_anyway": filtered and any(entry["always_listed"] for entry in entries),
             "updated_at": directory["updated_at"],
             "trail": content.section_trail(section),

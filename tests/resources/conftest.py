@@ -1,9 +1,19 @@
 """Public-page fixtures. Content and feedback flood limits live in the cache: each test starts clean."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
+from django.utils import translation
 
 from resources.models import Page
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request to /es/ or /fr/ leaves its language active in this thread (LocaleMiddleware activates it and
+    nothing resets it): without this, the next test's reverse() and model fields would be in that language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
