@@ -822,6 +822,7 @@ class LabReport(models.Model):
 
 # The milk domain's models live in donors.milk.models; Django finds an app's models through this module.
 from .milk.models import Depot, DropOff, FreezerCheck, MilkMonth, Shipment  # noqa: E402
+from .reports.models import ScreeningStep  # noqa: E402
 
 __all__ = [
     "AccessLink",
@@ -839,6 +840,7 @@ __all__ = [
     "ReminderSent",
     "Questionnaire",
     "Release",
+    "ScreeningStep",
     "Shipment",
     "SignOff",
     "Task",

@@ -1,0 +1,349 @@
+"""Screening reports for the coordinators: how long screening takes (turnaround) and where people stop (the
+funnel). Read from ScreeningStep (the first time each donor reached each step, kept from the timeline) and
+the donor rows; no name is ever read.
+
+Each report runs a fixed number of queries whatever the number of donors. On PostgreSQL the medians and
+90th percentiles are computed in SQL with percentile_cont (`PercentileCont`); other databases (SQLite, in
+development) read one values query and compute the same percentile_cont definition in Python
+(`percentile_cont`): the value at position p * (n - 1) of the sorted values, interpolated between the two
+nearest values.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Func, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from milkbank.charts import Table
+
+from ..models import Donor, TimelineEvent
+from .models import STEPS, ScreeningStep
+
+Stage = Donor.Stage
+
+# Short names for the steps, as the tables and charts show them.
+STEP_LABELS = {
+    Stage.PHONE_SCREEN_PASSED: "Phone screen",
+    Stage.QUESTIONNAIRE_SENT: "Questionnaire sent",
+    Stage.QUESTIONNAIRE_SUBMITTED: "Questionnaire submitted",
+    Stage.QUESTIONNAIRE_ACCEPTED: "Questionnaire accepted",
+    Stage.BLOODWORK_ORDERED: "Bloodwork ordered",
+    Stage.BLOODWORK_RESULTED: "Bloodwork resulted",
+    Stage.APPROVED: "Approved",
+}
+PREVIOUS_LABELS = {step: (["Inquiry"] + [STEP_LABELS[s] for s in STEPS])[i] for i, step in enumerate(STEPS)}
+
+PERCENTILE_NOTE = (
+    "Medians and 90th percentiles are interpolated between the two nearest values (the definition of "
+    "PostgreSQL's percentile_cont): the median of 2, 4, 9 and 10 days is 6.5 days."
+)
+
+
+# --- The period and filters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime.date  # first day, inclusive
+    end: datetime.date  # last day, inclusive
+    coordinator_id: int | None = None
+    bereaved: bool | None = None
+
+    @property
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as aware datetimes in the bank's time zone: [start 00:00, the day after end 00:00)."""
+        tz = timezone.get_current_timezone()
+        first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
+        after = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        return first, after
+
+    def months(self) -> list[datetime.date]:
+        """The first day of every month the period touches, in order."""
+        months, month = [], self.start.replace(day=1)
+        while month <= self.end:
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+    def donor_q(self, prefix: str = "") -> Q:
+        q = Q()
+        if self.coordinator_id is not None:
+            q &= Q(**{f"{prefix}coordinator_id": self.coordinator_id})
+        if self.bereaved is not None:
+            q &= Q(**{f"{prefix}bereaved": self.bereaved})
+        return q
+
+
+# --- Percentiles ----------------------------------------------------------------------------------------
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's `percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)`: the interpolated
+    percentile of a group's values (NULLs left out)."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        fraction = float(fraction)
+        if not 0 <= fraction <= 1:
+            raise ValueError("A percentile is a fraction between 0 and 1.")
+        super().__init__(expression, fraction=repr(fraction), **extra)
+
+
+class DaysBetween(Func):
+    """`later - earlier` in days (a float), on PostgreSQL."""
+
+    arity = 2
+    output_field = FloatField()
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+    arg_joiner = " - "
+
+
+def percentile_cont(values: list[float], fraction: float) -> float | None:
+    """The same definition as PostgreSQL's percentile_cont, in Python: sorted values, position
+    fraction * (n - 1), interpolated between its two neighbours. None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass
+class Stats:
+    count: int = 0
+    from_inquiry_median: float | None = None
+    from_inquiry_p90: float | None = None
+    from_previous_count: int = 0
+    from_previous_median: float | None = None
+    from_previous_p90: float | None = None
+
+
+def _stats_from_row(row: dict) -> Stats:
+    return Stats(row["count"], row["inq50"], row["inq90"], row["prev_count"], row["prev50"], row["prev90"])
+
+
+def _stats_from_days(from_inquiry: list[float], from_previous: list[float]) -> Stats:
+    return Stats(
+        len(from_inquiry),
+        percentile_cont(from_inquiry, 0.5),
+        percentile_cont(from_inquiry, 0.9),
+        len(from_previous),
+        percentile_cont(from_previous, 0.5),
+        percentile_cont(from_previous, 0.9),
+    )
+
+
+def _days(later: datetime.datetime, earlier: datetime.datetime) -> float:
+    return (later - earlier).total_seconds() / 86400
+
+
+# --- Turnaround -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Turnaround:
+    filters: Filters
+    by_step: dict[str, Stats]  # the whole period
+    by_month: dict[tuple[str, datetime.date], Stats]  # (step, first day of the month)
+
+    def tables(self) -> dict[str, Table]:
+        """The report's tables, by the name its CSV link uses."""
+        months = self.filters.months()
+        steps = [self.by_step.get(step, Stats()) for step in STEPS]
+
+        def per_month(caption, attribute):
+            rows = [
+                [f"{month:%b %Y}"]
+                + [_round(getattr(self.by_month.get((step, month), Stats()), attribute)) for step in STEPS]
+                for month in months
+            ]
+            return Table(caption, ["Month", *(STEP_LABELS[s] for s in STEPS)], rows)
+
+        return {
+            "from-inquiry": Table(
+                "Days from inquiry to each step",
+                ["Step", "Donors", "Median days", "90th percentile days"],
+                [
+                    [STEP_LABELS[step], s.count, _round(s.from_inquiry_median), _round(s.from_inquiry_p90)]
+                    for step, s in zip(STEPS, steps, strict=True)
+                ],
+            ),
+            "between-steps": Table(
+                "Days from the step before to each step",
+                ["Step", "Donors", "Median days", "90th percentile days"],
+                [
+                    [
+                        f"{PREVIOUS_LABELS[step]} to {STEP_LABELS[step].lower()}",
+                        s.from_previous_count,
+                        _round(s.from_previous_median),
+                        _round(s.from_previous_p90),
+                    ]
+                    for step, s in zip(STEPS, steps, strict=True)
+                ],
+            ),
+            "median-by-month": per_month("Median days from inquiry, by month", "from_inquiry_median"),
+            "p90-by-month": per_month("90th percentile days from inquiry, by month", "from_inquiry_p90"),
+            "between-median-by-month": per_month(
+                "Median days from the step before, by month", "from_previous_median"
+            ),
+            "between-p90-by-month": per_month(
+                "90th percentile days from the step before, by month", "from_previous_p90"
+            ),
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def turnaround(filters: Filters) -> Turnaround:
+    """For the steps reached in the period (each donor's first time at each step): days from the inquiry and
+    from the step before, median and 90th percentile, per step and per step and month. Two queries on
+    PostgreSQL, one elsewhere."""
+    first, after = filters.bounds
+    steps = ScreeningStep.objects.filter(
+        filters.donor_q("donor__"), reached_at__gte=first, reached_at__lt=after
+    ).order_by()
+    if connection.vendor == "postgresql":
+        from_inquiry = DaysBetween(F("reached_at"), F("inquiry_at"))
+        from_previous = DaysBetween(F("reached_at"), F("previous_at"))
+        measures = {
+            "count": Count("id"),
+            "inq50": PercentileCont(from_inquiry, 0.5),
+            "inq90": PercentileCont(from_inquiry, 0.9),
+            "prev_count": Count("previous_at"),
+            "prev50": PercentileCont(from_previous, 0.5),
+            "prev90": PercentileCont(from_previous, 0.9),
+        }
+        by_month = {
+            (row["step"], timezone.localtime(row["month"]).date()): _stats_from_row(row)
+            for row in steps.annotate(month=TruncMonth("reached_at"))
+            .values("step", "month")
+            .annotate(**measures)
+        }
+        by_step = {row["step"]: _stats_from_row(row) for row in steps.values("step").annotate(**measures)}
+        return Turnaround(filters, by_step, by_month)
+
+    days = defaultdict(lambda: ([], []))
+    for step, reached_at, inquiry_at, previous_at in steps.values_list(
+        "step", "reached_at", "inquiry_at", "previous_at"
+    ).iterator(chunk_size=5000):
+        month = timezone.localtime(reached_at).date().replace(day=1)
+        for key in (step, (step, month)):
+            days[key][0].append(_days(reached_at, inquiry_at))
+            if previous_at is not None:
+                days[key][1].append(_days(reached_at, previous_at))
+    by_step = {key: _stats_from_days(*v) for key, v in days.items() if isinstance(key, str)}
+    by_month = {key: _stats_from_days(*v) for key, v in days.items() if isinstance(key, tuple)}
+    return Turnaround(filters, by_step, by_month)
+
+
+# --- The funnel -----------------------------------------------------------------------------------------
+
+# Where a decline happened, told by the stage the donor was at (the reasons themselves are free text on each
+# donor's file, and may be health details: never grouped here).
+DECLINED_AT = {
+    Stage.INQUIRY: "Declined at the phone screen",
+    Stage.PHONE_SCREEN_PASSED: "Declined before the questionnaire",
+    Stage.QUESTIONNAIRE_SENT: "Declined before the questionnaire came back",
+    Stage.QUESTIONNAIRE_SUBMITTED: "Declined at the questionnaire review",
+    Stage.QUESTIONNAIRE_ACCEPTED: "Declined before bloodwork",
+    Stage.BLOODWORK_ORDERED: "Declined after bloodwork",
+    Stage.BLOODWORK_RESULTED: "Declined after bloodwork",
+    Stage.READY_FOR_SIGNOFF: "Declined at sign-off",
+}
+DECLINED_OTHER = "Declined at another point"
+
+
+@dataclass
+class Funnel:
+    filters: Filters
+    quiet_days: int
+    inquiries: int
+    reached: dict[str, int]
+    stopped: list[tuple[str, int]]  # (where, donors), in a fixed order
+
+    def tables(self) -> dict[str, Table]:
+        def share(count):
+            return round(100 * count / self.inquiries, 1) if self.inquiries else None
+
+        reached_rows = [["Inquiry", self.inquiries, share(self.inquiries)]] + [
+            [STEP_LABELS[step], self.reached.get(step, 0), share(self.reached.get(step, 0))] for step in STEPS
+        ]
+        return {
+            "reached": Table(
+                "How far the inquiries got", ["Step", "Donors", "Share of inquiries (%)"], reached_rows
+            ),
+            "stopped": Table(
+                "Where the others are now",
+                ["Where", "Donors", "Share of inquiries (%)"],
+                [[where, count, share(count)] for where, count in self.stopped],
+            ),
+        }
+
+
+def funnel(filters: Filters, *, quiet_days: int) -> Funnel:
+    """Of the inquiries in the period: how many reached each step (ever), and where the ones not approved are
+    now. Three queries on any database."""
+    first, after = filters.bounds
+    inquiries = Donor.objects.filter(
+        filters.donor_q(), created_at__gte=first, created_at__lt=after
+    ).order_by()
+    quiet_since = timezone.now() - datetime.timedelta(days=quiet_days)
+    in_screening = Stage.in_screening()
+    by_stage = {
+        row["stage"]: row
+        for row in inquiries.values("stage").annotate(
+            count=Count("id"), quiet=Count("id", filter=Q(stage_changed_at__lt=quiet_since))
+        )
+    }
+    reached = dict(
+        ScreeningStep.objects.filter(filters.donor_q("donor__"), inquiry_at__gte=first, inquiry_at__lt=after)
+        .order_by()
+        .values("step")
+        .annotate(count=Count("id"))
+        .values_list("step", "count")
+    )
+    declined_from = (
+        TimelineEvent.objects.filter(
+            donor=OuterRef("pk"), kind=TimelineEvent.Kind.STAGE, to_stage=Stage.DECLINED
+        )
+        .order_by("-at", "-id")
+        .values("from_stage")[:1]
+    )
+    declined = defaultdict(int)
+    for row in (
+        inquiries.filter(stage=Stage.DECLINED)
+        .annotate(at_stage=Subquery(declined_from))
+        .values("at_stage")
+        .annotate(count=Count("id"))
+    ):
+        declined[DECLINED_AT.get(row["at_stage"], DECLINED_OTHER)] += row["count"]
+
+    def count(*stages, key="count"):
+        return sum(by_stage.get(stage, {}).get(key, 0) for stage in stages)
+
+    screening_quiet = count(*in_screening, key="quiet")
+    stopped = [
+        *((where, declined[where]) for where in dict.fromkeys([*DECLINED_AT.values(), DECLINED_OTHER])),
+        ("Withdrew", count(Stage.WITHDRAWN)),
+        ("Deferred (paused for now)", count(Stage.DEFERRED)),
+        ("Research only", count(Stage.RESEARCH_ONLY)),
+        (f"No answer for {quiet_days} days or more", screening_quiet),
+        (
+            f"Still in screening (a step in the last {quiet_days} days)",
+            count(*in_screening) - screening_quiet,
+        ),
+    ]
+    total = sum(row["count"] for row in by_stage.values())
+    return Funnel(filters, quiet_days, total, reached, stopped)
