@@ -5,9 +5,18 @@ per step reached, with the inquiry's time and the previous step's, so the turnar
 table instead of pivoting the timeline on every request. `transitions._move` adds a row the first time a donor
 reaches a step; the migration that made the table (and `rebuild_screening_steps`, for bulk-loaded data) fills
 it from the timeline, so it is true for past donors too.
+
+The days from the inquiry and from the step before, and the month (in the bank's time zone), are kept ready
+too, with indexes whose order is the reports' grouping (by step; by month and step) and which hold every
+column the report reads: PostgreSQL reads the index alone, already in group order, and sorts only each group's
+values for its percentiles (100,000 donors: see bench-results).
 """
 
+import datetime
+
 from django.db import connection, models
+from django.db.models import FloatField, Func
+from django.utils import timezone
 
 from ..models import Donor
 
@@ -37,6 +46,10 @@ class ScreeningStep(models.Model):
     previous_at = models.DateTimeField(
         null=True, blank=True, help_text="When the donor reached the step before this one, if they did."
     )
+    # Kept from the times above (see fill_derived), so the reports compute nothing per row.
+    reached_month = models.DateField(null=True, help_text="The month reached_at falls in (bank's time zone).")
+    days_from_inquiry = models.FloatField(null=True)
+    days_from_previous = models.FloatField(null=True)
 
     class Meta:
         app_label = "donors"
@@ -45,10 +58,19 @@ class ScreeningStep(models.Model):
             models.UniqueConstraint(fields=["donor", "step"], name="donors_screeningstep_once"),
         ]
         indexes = [
-            # Turnaround: the steps reached in a period.
-            models.Index(fields=["reached_at", "step"], name="donors_step_reached_idx"),
+            # Turnaround, per step over the period, and per month and step (include: PostgreSQL only).
+            models.Index(
+                fields=["step", "reached_at"],
+                include=["donor", "days_from_inquiry", "days_from_previous"],
+                name="donors_step_reached_idx",
+            ),
+            models.Index(
+                fields=["reached_month", "step", "reached_at"],
+                include=["donor", "days_from_inquiry", "days_from_previous"],
+                name="donors_step_month_idx",
+            ),
             # Funnel: the steps reached by the inquiries of a period.
-            models.Index(fields=["inquiry_at", "step"], name="donors_step_inquiry_idx"),
+            models.Index(fields=["inquiry_at", "step"], include=["donor"], name="donors_step_inquiry_idx"),
         ]
 
     def __str__(self):
@@ -65,8 +87,50 @@ def record_step(donor: Donor, stage: str, at) -> None:
     index = STEPS.index(stage)
     previous_at = donor.created_at if index == 0 else reached.get(STEPS[index - 1])
     ScreeningStep.objects.create(
-        donor=donor, step=stage, reached_at=at, inquiry_at=donor.created_at, previous_at=previous_at
+        donor=donor,
+        step=stage,
+        reached_at=at,
+        inquiry_at=donor.created_at,
+        previous_at=previous_at,
+        reached_month=timezone.localtime(at).date().replace(day=1),
+        days_from_inquiry=_days(at, donor.created_at),
+        days_from_previous=None if previous_at is None else _days(at, previous_at),
     )
+
+
+def _days(later: datetime.datetime, earlier: datetime.datetime) -> float:
+    return (later - earlier).total_seconds() / 86400
+
+
+class DaysBetween(Func):
+    """`later - earlier` in days, as a float, on PostgreSQL (date_part: EXTRACT gives a slow numeric)."""
+
+    arity = 2
+    output_field = FloatField()
+    template = "(date_part('epoch', %(expressions)s) / 86400.0)"
+    arg_joiner = " - "
+
+
+def fill_derived() -> None:
+    """Set the month and the days on the rows that lack them (the rows the rebuild SQL just made): in one
+    UPDATE on PostgreSQL, row by row elsewhere (SQLite has no time zones; its data sets are small)."""
+    missing = ScreeningStep.objects.filter(days_from_inquiry__isnull=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE donors_screeningstep SET "
+                "reached_month = date_trunc('month', reached_at AT TIME ZONE %s)::date, "
+                "days_from_inquiry = date_part('epoch', reached_at - inquiry_at) / 86400.0, "
+                "days_from_previous = date_part('epoch', reached_at - previous_at) / 86400.0 "
+                "WHERE days_from_inquiry IS NULL",
+                [timezone.get_current_timezone_name()],
+            )
+        return
+    for row in missing.only("reached_at", "inquiry_at", "previous_at").iterator():
+        row.reached_month = timezone.localtime(row.reached_at).date().replace(day=1)
+        row.days_from_inquiry = _days(row.reached_at, row.inquiry_at)
+        row.days_from_previous = None if row.previous_at is None else _days(row.reached_at, row.previous_at)
+        row.save(update_fields=["reached_month", "days_from_inquiry", "days_from_previous"])
 
 
 def _case(column: str, pairs) -> str:
@@ -111,4 +175,5 @@ def rebuild_screening_steps(*, donor_ids_sql: str = "", params=()) -> None:
     `donor_ids_sql` (a SELECT of donor ids), only those donors."""
     where = f" AND donor_id IN ({donor_ids_sql})" if donor_ids_sql else ""
     with connection.cursor() as cursor:
-        cursor.execute(REBUILD_SQL.format(where=where), list(params))  # noqa: S608 - our own constants
+        cursor.execute(REBUILD_SQL.format(where=where), list(params))
+    fill_derived()  # noqa: S608 - our own constants

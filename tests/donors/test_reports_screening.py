@@ -51,9 +51,7 @@ def test_percentile_cont_interpolates_like_postgresql():
 def test_percentile_cont_aggregate_matches_python_on_postgresql(history):
     from django.db.models import F
 
-    from donors.reports.screening import DaysBetween
-
-    days = DaysBetween(F("reached_at"), F("inquiry_at"))
+    days = F("days_from_inquiry")
     got = ScreeningStep.objects.filter(step="phone_screen_passed").aggregate(
         median=PercentileCont(days, 0.5), p90=PercentileCont(days, 0.9)
     )
@@ -75,6 +73,9 @@ def test_each_step_is_recorded_once_with_its_time_and_the_step_before(history):
     for step, day in zip(STEPS, History.A, strict=True):
         assert steps[step].reached_at == at(day)
         assert steps[step].inquiry_at == at(0)
+        assert steps[step].days_from_inquiry == day
+    assert steps["approved"].days_from_previous == History.A[6] - History.A[5]
+    assert steps["approved"].reached_month == datetime.date(2026, 4, 1)
     assert steps["phone_screen_passed"].previous_at == at(0)
     assert steps["approved"].previous_at == at(History.A[5])
     assert not ScreeningStep.objects.filter(donor=history.donors["D"]).exists()
@@ -83,13 +84,20 @@ def test_each_step_is_recorded_once_with_its_time_and_the_step_before(history):
 def test_rebuilding_from_the_timeline_gives_the_same_rows(history):
     """The migration's backfill (the same SQL as rebuild_screening_steps) makes past donors' rows exactly as
     the transitions do for new ones."""
-    fields = ("donor_id", "step", "reached_at", "inquiry_at", "previous_at")
-    made = sorted(ScreeningStep.objects.values_list(*fields))
+    made = _rows()
     ScreeningStep.objects.all().delete()
     rebuild_screening_steps()
-    assert sorted(ScreeningStep.objects.values_list(*fields)) == made
+    assert _rows() == made
     rebuild_screening_steps()  # nothing twice
     assert ScreeningStep.objects.count() == len(made)
+
+
+def _rows():
+    fields = ("donor_id", "step", "reached_at", "inquiry_at", "previous_at", "reached_month")
+    return sorted(
+        (*row[:-2], round(row[-2], 6), None if row[-1] is None else round(row[-1], 6))
+        for row in ScreeningStep.objects.values_list(*fields, "days_from_inquiry", "days_from_previous")
+    )
 
 
 def test_rebuild_takes_the_first_time_a_step_was_reached(history):
