@@ -323,11 +323,15 @@ def funnel(filters: Filters, *, quiet_days: int) -> Funnel:
         ("Withdrew", count(Stage.WITHDRAWN)),
         ("Deferred (paused for now)", count(Stage.DEFERRED)),
         ("Research only", count(Stage.RESEARCH_ONLY)),
-        (f"No answer for {quiet_days} days or more", screening_quiet),
+        (f"No answer for {_days_text(quiet_days)} or more", screening_quiet),
         (
-            f"Still in screening (a step in the last {quiet_days} days)",
+            f"Still in screening (a step in the last {_days_text(quiet_days)})",
             count(*in_screening) - screening_quiet,
         ),
     ]
     total = sum(row["count"] for row in by_stage.values())
     return Funnel(filters, quiet_days, total, reached, stopped)
+
+
+def _days_text(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
