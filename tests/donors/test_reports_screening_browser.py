@@ -1,5 +1,5 @@
 """In the browser: a coordinator opens each screening report from the staff home, changes a filter by
-meets a bad date range, and prints; axe finds nothing serious."""
+clicking, meets a bad date range, and prints; axe finds nothing serious."""
 
 import re
 
