@@ -307,7 +307,12 @@ class Donor(models.Model):
         if update_fields is not None:
             keys = [key for source, (key, _) in self.SEARCH_KEYS.items() if source in update_fields]
             kwargs["update_fields"] = [*update_fields, *keys]
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding and (update_fields is None or {"coordinator", "bereaved"} & set(update_fields)):
+            from .reports.models import follow_donor
+
+            follow_donor(self)  # the screening reports filter by these (donors/reports/models.py)
 
     def get_absolute_url(self):
         return reverse("admin:donors_donor_change", args=[self.pk])

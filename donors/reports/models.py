@@ -14,6 +14,7 @@ values for its percentiles (100,000 donors: see bench-results).
 
 import datetime
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import FloatField, Func
 from django.utils import timezone
@@ -46,6 +47,12 @@ class ScreeningStep(models.Model):
     previous_at = models.DateTimeField(
         null=True, blank=True, help_text="When the donor reached the step before this one, if they did."
     )
+    # The donor's coordinator and bereavement, kept in step by Donor.save(), so a filtered report reads this
+    # table's index alone (no join to the donors).
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bereaved = models.BooleanField(default=False)
     # Kept from the times above (see fill_derived), so the reports compute nothing per row.
     reached_month = models.DateField(null=True, help_text="The month reached_at falls in (bank's time zone).")
     days_from_inquiry = models.FloatField(null=True)
@@ -61,16 +68,20 @@ class ScreeningStep(models.Model):
             # Turnaround, per step over the period, and per month and step (include: PostgreSQL only).
             models.Index(
                 fields=["step", "reached_at"],
-                include=["donor", "days_from_inquiry", "days_from_previous"],
+                include=["coordinator", "bereaved", "days_from_inquiry", "days_from_previous"],
                 name="donors_step_reached_idx",
             ),
             models.Index(
                 fields=["reached_month", "step", "reached_at"],
-                include=["donor", "days_from_inquiry", "days_from_previous"],
+                include=["coordinator", "bereaved", "days_from_inquiry", "days_from_previous"],
                 name="donors_step_month_idx",
             ),
             # Funnel: the steps reached by the inquiries of a period.
-            models.Index(fields=["inquiry_at", "step"], include=["donor"], name="donors_step_inquiry_idx"),
+            models.Index(
+                fields=["inquiry_at", "step"],
+                include=["coordinator", "bereaved"],
+                name="donors_step_inquiry_idx",
+            ),
         ]
 
     def __str__(self):
@@ -88,6 +99,8 @@ def record_step(donor: Donor, stage: str, at) -> None:
     previous_at = donor.created_at if index == 0 else reached.get(STEPS[index - 1])
     ScreeningStep.objects.create(
         donor=donor,
+        coordinator_id=donor.coordinator_id,
+        bereaved=donor.bereaved,
         step=stage,
         reached_at=at,
         inquiry_at=donor.created_at,
@@ -156,8 +169,9 @@ ordered AS (
     FROM firsts
     WINDOW w AS (PARTITION BY donor_id ORDER BY {_case("step", ((s, i) for i, s in enumerate(STEPS)))})
 )
-INSERT INTO donors_screeningstep (donor_id, step, reached_at, inquiry_at, previous_at)
-SELECT o.donor_id, o.step, o.at, d.created_at,
+INSERT INTO donors_screeningstep
+    (donor_id, coordinator_id, bereaved, step, reached_at, inquiry_at, previous_at)
+SELECT o.donor_id, d.coordinator_id, d.bereaved, o.step, o.at, d.created_at,
        CASE
            WHEN o.step = '{STEPS[0]}' THEN d.created_at
            WHEN o.before_step = {_case("o.step", _PREVIOUS)} THEN o.before_at
@@ -177,3 +191,11 @@ def rebuild_screening_steps(*, donor_ids_sql: str = "", params=()) -> None:
     with connection.cursor() as cursor:
         cursor.execute(REBUILD_SQL.format(where=where), list(params))
     fill_derived()  # noqa: S608 - our own constants
+
+
+def follow_donor(donor: Donor) -> None:
+    """Called by Donor.save(): the donor's coordinator or bereavement changed on their file, so their steps
+    follow (one UPDATE, which touches nothing when they already agree)."""
+    ScreeningStep.objects.filter(donor=donor).exclude(
+        models.Q(coordinator_id=donor.coordinator_id) & models.Q(bereaved=donor.bereaved)
+    ).update(coordinator_id=donor.coordinator_id, bereaved=donor.bereaved)

@@ -199,7 +199,7 @@ def turnaround(filters: Filters) -> Turnaround:
     first, after = filters.bounds
     months = filters.months()
     steps = ScreeningStep.objects.filter(
-        filters.donor_q("donor__"), step__in=STEPS, reached_at__gte=first, reached_at__lt=after
+        filters.donor_q(), step__in=STEPS, reached_at__gte=first, reached_at__lt=after
     ).order_by()
     if connection.vendor == "postgresql":
         measures = {
@@ -292,10 +292,10 @@ def funnel(filters: Filters, *, quiet_days: int) -> Funnel:
         )
     }
     reached = dict(
-        ScreeningStep.objects.filter(filters.donor_q("donor__"), inquiry_at__gte=first, inquiry_at__lt=after)
+        ScreeningStep.objects.filter(filters.donor_q(), inquiry_at__gte=first, inquiry_at__lt=after)
         .order_by()
         .values("step")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("step"))
         .values_list("step", "count")
     )
     declined_from = (

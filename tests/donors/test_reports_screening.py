@@ -81,6 +81,21 @@ def test_each_step_is_recorded_once_with_its_time_and_the_step_before(history):
     assert not ScreeningStep.objects.filter(donor=history.donors["D"]).exists()
 
 
+def test_the_steps_follow_the_donors_coordinator_and_bereavement(history, coordinator2):
+    """A filtered report reads the steps alone: a change on the donor's file moves their steps too."""
+    a = history.donors["A"]
+    a.coordinator, a.bereaved = coordinator2, True
+    a.save()
+    assert set(ScreeningStep.objects.filter(donor=a).values_list("coordinator_id", "bereaved")) == {
+        (coordinator2.pk, True)
+    }
+    a.coordinator = None
+    a.save(update_fields=["coordinator"])
+    assert set(ScreeningStep.objects.filter(donor=a).values_list("coordinator_id", "bereaved")) == {
+        (None, True)
+    }
+
+
 def test_rebuilding_from_the_timeline_gives_the_same_rows(history):
     """The migration's backfill (the same SQL as rebuild_screening_steps) makes past donors' rows exactly as
     the transitions do for new ones."""
@@ -93,7 +108,8 @@ def test_rebuilding_from_the_timeline_gives_the_same_rows(history):
 
 
 def _rows():
-    fields = ("donor_id", "step", "reached_at", "inquiry_at", "previous_at", "reached_month")
+    fields = ("donor_id", "coordinator_id", "bereaved", "step", "reached_at", "inquiry_at", "previous_at")
+    fields = (*fields, "reached_month")
     return sorted(
         (*row[:-2], round(row[-2], 6), None if row[-1] is None else round(row[-1], 6))
         for row in ScreeningStep.objects.values_list(*fields, "days_from_inquiry", "days_from_previous")
