@@ -154,10 +154,10 @@ def _figures(request, tables: dict[str, Table], charts: dict, url_name: str) -> 
 
 
 def _csv(request, form, tables_for, prefix: str):
-    if not form.is_valid():
+    if form.is_bound and not form.is_valid():
         raise Http404("No report for these filters.")
-    name = request.GET.get("table", "")
     tables = tables_for(form)
+    name = request.GET.get("table") or next(iter(tables))  # the report's first table by default
     if name not in tables:
         raise Http404("No such table.")
     filters = form.filters()

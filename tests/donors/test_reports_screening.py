@@ -295,6 +295,11 @@ def test_csv_has_the_same_numbers_as_the_table(casey_client, history):
     assert "Phone screen,4,57.1" in funnel.content.decode("utf-8-sig").splitlines()
 
 
+def test_csv_without_a_table_gives_the_first(casey_client, history):
+    response = casey_client.get(reverse("donors:report_funnel_csv"), MARCH)
+    assert response.content.decode("utf-8-sig").splitlines()[0] == "Step,Donors,Share of inquiries (%)"
+
+
 def test_csv_links_on_the_page_keep_the_filters(casey_client, history):
     body = casey_client.get(TURNAROUND, {**SPRING, "bereaved": "yes"}).content.decode()
     assert (
@@ -304,7 +309,11 @@ def test_csv_links_on_the_page_keep_the_filters(casey_client, history):
 
 @pytest.mark.parametrize(
     "query",
-    [{"table": "nope"}, {"table": ""}, {"start": "2026-05-01", "end": "2026-04-01", "table": "reached"}],
+    [
+        {"table": "nope"},
+        {"table": "x" * 5000},
+        {"start": "2026-05-01", "end": "2026-04-01", "table": "reached"},
+    ],
 )
 def test_csv_refuses_an_unknown_table_or_bad_filters(casey_client, query):
     assert casey_client.get(reverse("donors:report_funnel_csv"), query).status_code == 404
