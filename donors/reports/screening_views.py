@@ -136,13 +136,46 @@ def _period_links(request, form) -> list[dict]:
     return links
 
 
-def _chart_table(table: Table, columns: list[int]) -> Table:
-    """The same table with only some number columns (a chart in days leaves out the donor counts)."""
+# Names short enough to sit under a bar or in a chart's legend; the tables keep the whole names.
+SHORT = {
+    "Phone screen": "Phone",
+    "Questionnaire sent": "Sent",
+    "Questionnaire submitted": "Answered",
+    "Questionnaire accepted": "Accepted",
+    "Bloodwork ordered": "Blood ordered",
+    "Bloodwork resulted": "Blood results",
+    "Approved": "Approved",
+}
+STEP_SHORT = [SHORT[screening.STEP_LABELS[step]] for step in screening.STEPS]
+
+
+def _chart_table(table: Table, columns: list[int], labels: list[str] | None = None) -> Table:
+    """The same numbers for a chart: some number columns only (a chart in days leaves out the donor counts),
+    short row labels and series names."""
+    labels = labels or [row[0] for row in table.rows]
     return Table(
         table.caption,
-        [table.columns[0], *(table.columns[i] for i in columns)],
-        [[row[0], *(row[i] for i in columns)] for row in table.rows],
+        [table.columns[0], *(SHORT.get(table.columns[i], table.columns[i]) for i in columns)],
+        [[label, *(row[i] for i in columns)] for label, row in zip(labels, table.rows, strict=True)],
     )
+
+
+def _month_chart(table: Table) -> Table:
+    return _chart_table(table, list(range(1, len(table.columns))))
+
+
+def _stopped_chart(table: Table) -> Table:
+    """Where the others are now, with the declines as one bar (the table shows them by step)."""
+    short = [
+        ("Withdrew", "Withdrew"),
+        ("Deferred", "Deferred"),
+        ("Research only", "Research"),
+        ("No answer", "No answer"),
+        ("Still in screening", "In screening"),
+    ]
+    rows = [["Declined", sum(row[1] for row in table.rows if row[0].startswith("Declined"))]]
+    rows += [[label, row[1]] for start, label in short for row in table.rows if row[0].startswith(start)]
+    return Table(table.caption, ["Where", "Donors"], rows)
 
 
 def _figures(request, tables: dict[str, Table], charts: dict, url_name: str) -> list[dict]:
@@ -181,12 +214,20 @@ def turnaround(request):
         filters = form.filters()
         tables = _turnaround_tables(form)
         charts = {
-            "from-inquiry": lambda: bar_chart(_chart_table(tables["from-inquiry"], [2, 3]), unit="days"),
-            "between-steps": lambda: bar_chart(_chart_table(tables["between-steps"], [2, 3]), unit="days"),
-            "median-by-month": lambda: line_chart(tables["median-by-month"], unit="days"),
-            "p90-by-month": lambda: line_chart(tables["p90-by-month"], unit="days"),
-            "between-median-by-month": lambda: line_chart(tables["between-median-by-month"], unit="days"),
-            "between-p90-by-month": lambda: line_chart(tables["between-p90-by-month"], unit="days"),
+            "from-inquiry": lambda: bar_chart(
+                _chart_table(tables["from-inquiry"], [2, 3], STEP_SHORT), unit="days"
+            ),
+            "between-steps": lambda: bar_chart(
+                _chart_table(tables["between-steps"], [2, 3], STEP_SHORT), unit="days"
+            ),
+            "median-by-month": lambda: line_chart(_month_chart(tables["median-by-month"]), unit="days"),
+            "p90-by-month": lambda: line_chart(_month_chart(tables["p90-by-month"]), unit="days"),
+            "between-median-by-month": lambda: line_chart(
+                _month_chart(tables["between-median-by-month"]), unit="days"
+            ),
+            "between-p90-by-month": lambda: line_chart(
+                _month_chart(tables["between-p90-by-month"]), unit="days"
+            ),
         }
         context |= {
             "filters": filters,
@@ -219,8 +260,10 @@ def funnel(request):
         result = screening.funnel(filters, quiet_days=form.quiet())
         tables = result.tables()
         charts = {
-            "reached": lambda: bar_chart(_chart_table(tables["reached"], [1]), unit="donors"),
-            "stopped": lambda: bar_chart(_chart_table(tables["stopped"], [1]), unit="donors"),
+            "reached": lambda: bar_chart(
+                _chart_table(tables["reached"], [1], ["Inquiry", *STEP_SHORT]), unit="donors"
+            ),
+            "stopped": lambda: bar_chart(_stopped_chart(tables["stopped"]), unit="donors"),
         }
         context |= {
             "filters": filters,
