@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from milkbank.charts import Table
@@ -285,10 +285,18 @@ def funnel(filters: Filters, *, quiet_days: int) -> Funnel:
     ).order_by()
     quiet_since = timezone.now() - datetime.timedelta(days=quiet_days)
     in_screening = Stage.in_screening()
+    # Where the others are now: the donors who never reached approval (an approved donor who later withdrew
+    # or paused counts as approved, once).
+    others = Q(approved=False)
+    inquiries = inquiries.annotate(
+        approved=Exists(ScreeningStep.objects.filter(donor=OuterRef("pk"), step=Stage.APPROVED))
+    )
     by_stage = {
         row["stage"]: row
         for row in inquiries.values("stage").annotate(
-            count=Count("id"), quiet=Count("id", filter=Q(stage_changed_at__lt=quiet_since))
+            count=Count("id"),
+            others=Count("id", filter=others),
+            quiet=Count("id", filter=others & Q(stage_changed_at__lt=quiet_since)),
         )
     }
     reached = dict(
@@ -307,14 +315,14 @@ def funnel(filters: Filters, *, quiet_days: int) -> Funnel:
     )
     declined = defaultdict(int)
     for row in (
-        inquiries.filter(stage=Stage.DECLINED)
+        inquiries.filter(others, stage=Stage.DECLINED)
         .annotate(at_stage=Subquery(declined_from))
         .values("at_stage")
         .annotate(count=Count("id"))
     ):
         declined[DECLINED_AT.get(row["at_stage"], DECLINED_OTHER)] += row["count"]
 
-    def count(*stages, key="count"):
+    def count(*stages, key="others"):
         return sum(by_stage.get(stage, {}).get(key, 0) for stage in stages)
 
     screening_quiet = count(*in_screening, key="quiet")
@@ -322,7 +330,8 @@ def funnel(filters: Filters, *, quiet_days: int) -> Funnel:
         *((where, declined[where]) for where in dict.fromkeys([*DECLINED_AT.values(), DECLINED_OTHER])),
         ("Withdrew", count(Stage.WITHDRAWN)),
         ("Deferred (paused for now)", count(Stage.DEFERRED)),
-        ("Research only", count(Stage.RESEARCH_ONLY)),
+        # Research only, giving milk now or finished (a donor never approved finishes from research only).
+        ("Research only", count(Stage.RESEARCH_ONLY, Stage.INACTIVE)),
         (f"No answer for {_days_text(quiet_days)} or more", screening_quiet),
         (
             f"Still in screening (a step in the last {_days_text(quiet_days)})",

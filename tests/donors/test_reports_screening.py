@@ -257,6 +257,22 @@ def test_funnel_page_shows_the_hand_counted_funnel(casey_client, history):
     assert stopped["Still in screening (a step in the last 30 days)"] == ["0", "0"]
 
 
+def test_funnel_counts_each_inquiry_once(casey_client, history, coordinator):
+    """An approved donor who later withdrew still counts as approved; a research-only donor who finished
+    still counts as research only: the others and the approved add up to the inquiries."""
+    from donors import transitions as t
+
+    t.donor_withdraw(donor=history.donors["A"], by=coordinator, reason="Moving away")
+    t.donor_finish(donor=history.donors["G"], by=coordinator)
+    tables = _tables(casey_client.get(FUNNEL, MARCH))
+    assert tables["How far the inquiries got"]["Approved"] == ["2", "28.6"]
+    stopped = tables["Where the others are now"]
+    stopped.pop("Where")
+    assert stopped["Withdrew"] == ["1", "14.3"]
+    assert stopped["Research only"] == ["1", "14.3"]
+    assert sum(int(count) for count, _share in stopped.values()) + 2 == 7
+
+
 def test_funnel_no_answer_days_is_a_filter(casey_client, history):
     # D has been quiet since March 2, 2026: far more than 365 days only once that long has passed.
     quiet = _tables(casey_client.get(FUNNEL, {**MARCH, "quiet_days": "365"}))["Where the others are now"]
