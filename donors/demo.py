@@ -1,11 +1,14 @@
 """Demo donors at every stage (some bereaved, some research only), one at each exception a bank meets every
 week (an unclear result, no email address, a call to make again, a deferral that has ended, a first sign-off,
-a decline at the phone screen), waiting for different numbers of days; then depots and milk.
+a decline at the phone screen), waiting for different numbers of days; past donors whose screening ran over
+the last 18 months (so the screening reports have something to show); then depots and milk.
 
-Built through the real transitions, so the demo shows real timelines; mail is kept in memory meanwhile.
+Built through the real transitions, so the demo shows real timelines; mail is kept in memory meanwhile. The
+past donors are walked through today and then moved back to their own dates (`_seed_history`).
 """
 
 import datetime
+import random
 
 from django.db.models import F
 from django.test.utils import override_settings
@@ -13,7 +16,20 @@ from django.utils import timezone
 
 from . import questions
 from . import transitions as t
-from .models import BloodTest, Deferral, Donor, Questionnaire, Release, TimelineEvent
+from .models import (
+    BloodTest,
+    Bloodwork,
+    Deferral,
+    Donor,
+    PhoneScreen,
+    Questionnaire,
+    Release,
+    ScreeningStep,
+    SignOff,
+    Task,
+    TimelineEvent,
+)
+from .reports.models import rebuild_screening_steps
 
 Stage = Donor.Stage
 NEGATIVE = dict.fromkeys(BloodTest.Test.values, BloodTest.Result.NEGATIVE)
@@ -168,7 +184,14 @@ def seed(*, users, stdout):
                     t.donor_move_to_research(donor=donor, by=a, consent=True)
             exceptions = _seed_exceptions(a, b)
             _spread_waiting_days()
-            stdout.write(f"  {len(PEOPLE)} demo donors at every stage, {exceptions} at the weekly exceptions")
+            past = _seed_history(a, b)
+            # The reports' summary of the timeline, from the timeline as it now reads (moved back in time).
+            ScreeningStep.objects.all().delete()
+            rebuild_screening_steps()
+            stdout.write(
+                f"  {len(PEOPLE)} demo donors at every stage, {exceptions} at the weekly exceptions, "
+                f"{past} past donors over the last 18 months"
+            )
     demo_milk.seed(users=users, stdout=stdout)
     # Finish the demo's "inactive" donor after milk exists, so the thank-you carries a real total.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
@@ -234,6 +257,7 @@ def _seed_exceptions(a, b) -> int:
         answers={},
         outcome="not_eligible",
         reason="Ongoing treatment that passes into milk",
+        decline_reason=Donor.DeclineReason.MEDICINES,
     )
     return 6
 
@@ -242,5 +266,145 @@ def _spread_waiting_days():
     """Donors waiting 0 to 30 days at their step, so "waiting since" and "overdue" mean something."""
     for n, donor_id in enumerate(Donor.objects.order_by("pk").values_list("pk", flat=True)):
         delta = datetime.timedelta(days=(0, 1, 3, 6, 9, 13, 21, 30)[n % 8], hours=n % 5)
-        Donor.objects.filter(pk=donor_id).update(stage_changed_at=F("stage_changed_at") - delta)
+        Donor.objects.filter(pk=donor_id).update(
+            stage_changed_at=F("stage_changed_at") - delta, created_at=F("created_at") - delta
+        )
         TimelineEvent.objects.filter(donor_id=donor_id).update(at=F("at") - delta)
+
+
+# --- Past donors, for the screening reports ------------------------------------------------------------
+
+HISTORY_DONORS = 48
+HISTORY_DAYS = 540  # about 18 months
+HISTORY_EMAIL = "past.example.org"
+HISTORY_FIRST = (
+    "Adaeze Bianca Caroline Delphine Esme Farah Gemma Helga Imani Josefine Keisha Lorena Marta Nell Odette "
+    "Paloma Rhea Saskia Thandi Ulla Vera Willa Xiomara Yesenia"
+).split()
+HISTORY_LAST = "Abbott Brandt Castillo Dunn Ekwueme Foster Greer Holm Iwu Jensen Kruger Lindgren".split()
+# The usual length of each step in days (from, to), drawn at random for each donor.
+STEP_DAYS = [
+    (Stage.PHONE_SCREEN_PASSED, (1, 10)),
+    (Stage.QUESTIONNAIRE_SENT, (0, 2)),
+    (Stage.QUESTIONNAIRE_SUBMITTED, (1, 21)),
+    (Stage.QUESTIONNAIRE_ACCEPTED, (1, 6)),
+    (Stage.BLOODWORK_ORDERED, (1, 7)),
+    (Stage.BLOODWORK_RESULTED, (4, 14)),
+    (Stage.APPROVED, (1, 6)),
+]
+
+
+# The groups the past donors' declines fall in, in turn (the funnel report counts them).
+DEMO_DECLINE_REASONS = [
+    Donor.DeclineReason.HEALTH,
+    Donor.DeclineReason.MEDICINES,
+    Donor.DeclineReason.LIFESTYLE,
+    Donor.DeclineReason.TRAVEL,
+]
+
+
+def _seed_history(a, b) -> int:
+    """Donors who asked over the past 18 months: most were approved and have since finished, some withdrew,
+    were declined or gave milk for research only. Each is walked through the real transitions, then every
+    time on their file is moved back to a day drawn for that step, so the timeline reads as it happened."""
+    rng = random.Random(17)  # noqa: S311 - the same demo every time, not a secret
+    now = timezone.now()
+    for n in range(HISTORY_DONORS):
+        roll = rng.random()
+        outcome = (
+            "finished"
+            if roll < 0.62
+            else "withdrew"
+            if roll < 0.76
+            else "declined"
+            if roll < 0.9
+            else "research"
+        )
+        asked = now - datetime.timedelta(days=rng.randrange(75, HISTORY_DAYS), hours=rng.randrange(8))
+        first, last = HISTORY_FIRST[n % len(HISTORY_FIRST)], HISTORY_LAST[n % len(HISTORY_LAST)]
+        donor = t.donor_create_inquiry(
+            first_name=first,
+            last_name=last,
+            email=f"{first.lower()}.{last.lower()}.{n}@{HISTORY_EMAIL}",
+            phone=f"555-02{n:02d}",
+            bereaved=rng.random() < 0.2,
+            contact_consent=True,
+        )
+        Donor.objects.filter(pk=donor.pk).update(coordinator=a if n % 2 else b)
+        donor.refresh_from_db()
+        times, when = {Stage.INQUIRY: asked}, asked
+        last_step = {"finished": Stage.APPROVED, "withdrew": Stage.QUESTIONNAIRE_SENT}.get(outcome)
+        if outcome == "declined":
+            last_step = Stage.QUESTIONNAIRE_SUBMITTED
+        for stage, (low, high) in STEP_DAYS if last_step else ():
+            when += datetime.timedelta(days=rng.uniform(low, high))
+            times[stage] = when
+            if stage == last_step:
+                break
+        if last_step:
+            _advance(donor, last_step, a, b)
+        end = when + datetime.timedelta(days=rng.uniform(2, 20))
+        if outcome == "finished":
+            end = min(
+                when + datetime.timedelta(days=rng.randrange(30, 200)), now - datetime.timedelta(days=3)
+            )
+            t.donor_finish(donor=donor, by=a)
+        elif outcome == "withdrew":
+            t.donor_withdraw(donor=donor, by=a, reason="Chose to stop")
+        elif outcome == "declined":
+            reason = DEMO_DECLINE_REASONS[n % len(DEMO_DECLINE_REASONS)]
+            t.questionnaire_review(
+                questionnaire=donor.questionnaires.get(),
+                by=a,
+                decision="not_acceptable",
+                note="Not eligible",
+                decline_reason=reason,
+            )
+        else:
+            t.donor_move_to_research(donor=donor, by=a, consent=True)
+        _move_back(donor, times, end)
+    return HISTORY_DONORS
+
+
+def _move_back(donor, times: dict, end: datetime.datetime) -> None:
+    """Put every time on this donor's file on the day its step happened (`times`: stage -> when; the last
+    stage change, a finish, a withdrawal, a decline, at `end`)."""
+    when, moved = times[Stage.INQUIRY], 0
+    for event in TimelineEvent.objects.filter(donor=donor).order_by("at", "id"):
+        if event.kind == TimelineEvent.Kind.STAGE and event.to_stage:
+            when = times.get(event.to_stage, end if event.to_stage not in ORDER else when)
+        moved += 1
+        TimelineEvent.objects.filter(pk=event.pk).update(at=when + datetime.timedelta(seconds=moved))
+    step = times.get
+    last = max(times.values()) if len(times) > 1 else times[Stage.INQUIRY]
+    approved = step(Stage.APPROVED)
+    Donor.objects.filter(pk=donor.pk).update(
+        created_at=times[Stage.INQUIRY],
+        stage_changed_at=end,
+        approved_on=timezone.localtime(approved).date() if approved else None,
+        finished_on=timezone.localtime(end).date() if donor.finished_on or approved else None,
+        thanked_at=end if approved else None,
+    )
+    PhoneScreen.objects.filter(donor=donor).update(screened_at=step(Stage.PHONE_SCREEN_PASSED, last))
+    Questionnaire.objects.filter(donor=donor).update(
+        started_at=step(Stage.QUESTIONNAIRE_SENT, last),
+        last_saved_at=step(Stage.QUESTIONNAIRE_SUBMITTED, last),
+        submitted_at=step(Stage.QUESTIONNAIRE_SUBMITTED, last),
+        reviewed_at=step(Stage.QUESTIONNAIRE_ACCEPTED, end),
+    )
+    if step(Stage.BLOODWORK_RESULTED):
+        resulted = step(Stage.BLOODWORK_RESULTED)
+        Bloodwork.objects.filter(donor=donor).update(
+            ordered_at=step(Stage.BLOODWORK_ORDERED),
+            resulted_at=resulted,
+            drawn_on=timezone.localtime(resulted).date() - datetime.timedelta(days=3),
+        )
+        Release.objects.filter(donor=donor).update(
+            sent_on=timezone.localtime(step(Stage.BLOODWORK_ORDERED)).date(),
+            received_on=timezone.localtime(resulted).date(),
+        )
+    SignOff.objects.filter(donor=donor).update(at=approved or last)
+    Deferral.objects.filter(donor=donor).update(starts_on=timezone.localtime(end).date())
+    Task.objects.filter(donor=donor, done_at__isnull=False).update(
+        done_at=step(Stage.PHONE_SCREEN_PASSED, end)
+    )

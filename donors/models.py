@@ -328,7 +328,12 @@ class Donor(models.Model):
         if update_fields is not None:
             keys = [key for source, (key, _) in self.SEARCH_KEYS.items() if source in update_fields]
             kwargs["update_fields"] = [*update_fields, *keys]
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding and (update_fields is None or {"coordinator", "bereaved"} & set(update_fields)):
+            from .reports.models import follow_donor
+
+            follow_donor(self)  # the screening reports filter by these (donors/reports/models.py)
 
     def get_absolute_url(self):
         return reverse("admin:donors_donor_change", args=[self.pk])
@@ -851,6 +856,7 @@ class LabReport(models.Model):
 
 # The milk domain's models live in donors.milk.models; Django finds an app's models through this module.
 from .milk.models import Depot, DropOff, FreezerCheck, MilkMonth, Shipment  # noqa: E402
+from .reports.models import ScreeningStep  # noqa: E402
 
 __all__ = [
     "AccessLink",
@@ -868,6 +874,7 @@ __all__ = [
     "ReminderSent",
     "Questionnaire",
     "Release",
+    "ScreeningStep",
     "Shipment",
     "SignOff",
     "Task",

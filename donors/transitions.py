@@ -33,6 +33,7 @@ from .models import (
     Task,
     TimelineEvent,
 )
+from .reports.models import record_step
 
 Stage = Donor.Stage
 
@@ -218,7 +219,7 @@ def _move(donor: Donor, to: str, *, by, summary: str, reason: str = "", **fields
     for name, value in fields.items():
         setattr(donor, name, value)
     donor.save(update_fields=["stage", "stage_changed_at", "updated_at", *fields])
-    TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         donor=donor,
         by=by,
         kind=TimelineEvent.Kind.STAGE,
@@ -227,6 +228,7 @@ def _move(donor: Donor, to: str, *, by, summary: str, reason: str = "", **fields
         summary=summary,
         reason=reason,
     )
+    record_step(donor, to, event.at)  # the screening reports' summary of the timeline
 
 
 def _close_call_back(donor: Donor, *, by) -> None:

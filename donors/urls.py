@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .milk import views as milk_views
 from .models import AccessLink
+from .reports import screening_views
 
 app_name = "donors"
 
@@ -43,6 +44,11 @@ urlpatterns = [
     path("staff/freezer-checks/new/", milk_views.freezer_check_new, name="freezer_check_new"),
     path("staff/shipments/<int:pk>/receive/", milk_views.shipment_receive, name="shipment_receive"),
     path("staff/milk-report/", milk_views.milk_report, name="milk_report"),
+    # Screening reports for coordinators: see donors/reports/screening_views.py.
+    path("staff/reports/turnaround/", screening_views.turnaround, name="report_turnaround"),
+    path("staff/reports/turnaround.csv", screening_views.turnaround_csv, name="report_turnaround_csv"),
+    path("staff/reports/funnel/", screening_views.funnel, name="report_funnel"),
+    path("staff/reports/funnel.csv", screening_views.funnel_csv, name="report_funnel_csv"),
     # Data rights (superusers, or staff with donors.export_donor / donors.anonymize_donor).
     path("staff/donors/<int:donor_id>/export.json", views.export_json, name="donor_export_json"),
     path("staff/donors/<int:donor_id>/export/", views.export_page, name="donor_export"),

@@ -76,6 +76,11 @@ URLS = {
     "donors:dropoffs_held": (None, staff({"coordinator"})),
     "donors:shipment_receive": ("shipment", staff({"coordinator"})),
     "donors:dropoff_export": (None, staff({"coordinator"})),
+    # Screening reports: coordinators only.
+    "donors:report_turnaround": (None, staff({"coordinator"})),
+    "donors:report_turnaround_csv": (None, staff({"coordinator"})),
+    "donors:report_funnel": (None, staff({"coordinator"})),
+    "donors:report_funnel_csv": (None, staff({"coordinator"})),
     # Data rights.
     "donors:donor_export": ("donor", staff({"coordinator"})),
     "donors:donor_export_json": ("donor", staff({"coordinator"})),

@@ -321,6 +321,46 @@ PAGES = [
         lambda ctx: reverse("donors:status", args=[_need(ctx.status_token, "approved donor")]),
     ),
 ]
+
+
+def _scale_coordinator(ctx: Context) -> int:
+    users = get_user_model().objects.filter(username="scale-coordinator-1")
+    return _need(users.values_list("pk", flat=True).first(), "scale coordinator")
+
+
+def _report(url_name: str, query: str = "") -> Callable[[Context], str]:
+    return lambda ctx: reverse(url_name) + (f"?{query}" if query else "")
+
+
+def _report_for_coordinator(url_name: str) -> Callable[[Context], str]:
+    return lambda ctx: reverse(url_name) + f"?days=365&coordinator={_scale_coordinator(ctx)}"
+
+
+_SCREENING_REPORTS = (("turnaround", "donors:report_turnaround"), ("funnel", "donors:report_funnel"))
+# The screening reports (issue 17): every filter a coordinator can click, never cached.
+SCREENING_REPORT_PAGES = [
+    *(
+        Page(
+            f"screening {name} report, {query or 'last 90 days (default)'}",
+            "coordinator",
+            _report(url, query),
+        )
+        for name, url in _SCREENING_REPORTS
+        for query in ("", "days=30", "days=365", "days=365&bereaved=yes", "days=365&bereaved=no")
+    ),
+    *(
+        Page(
+            f"screening {name} report, days=365, one coordinator", "coordinator", _report_for_coordinator(url)
+        )
+        for name, url in _SCREENING_REPORTS
+    ),
+    Page(
+        "screening turnaround CSV (365 days, by month)",
+        "coordinator",
+        _report("donors:report_turnaround_csv", "days=365&table=median-by-month"),
+    ),
+]
+PAGES = [*PAGES, *SCREENING_REPORT_PAGES]
 EXPORT_URL_NAME = "donors:dropoff_export"
 
 

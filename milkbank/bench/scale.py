@@ -32,12 +32,14 @@ from donors.models import (
     Depot,
     Donor,
     DropOff,
+    ScreeningStep,
     Shipment,
     Task,
     TimelineEvent,
     name_key,
     phone_key,
 )
+from donors.reports.models import rebuild_screening_steps
 from memorials.models import Butterfly
 from milkbank import roles
 
@@ -274,22 +276,56 @@ _PATH = [
     Stage.READY_FOR_SIGNOFF,
     Stage.APPROVED,
 ]
-_EXITS = {Stage.DEFERRED: 4, Stage.DECLINED: 6, Stage.WITHDRAWN: 3, Stage.RESEARCH_ONLY: 1, Stage.INACTIVE: 8}
+_EXITS = {Stage.DEFERRED: 5, Stage.DECLINED: 6, Stage.WITHDRAWN: 3, Stage.RESEARCH_ONLY: 1, Stage.INACTIVE: 9}
+# How long each step usually takes, relative to the others (days, roughly): the phone screen waits for a
+# call back, the donor takes a while with the questionnaire, the lab a week or two.
+_STEP_WEIGHTS = {
+    Stage.PHONE_SCREEN_PASSED: (1, 8),
+    Stage.QUESTIONNAIRE_SENT: (0.1, 2),
+    Stage.QUESTIONNAIRE_SUBMITTED: (1, 20),
+    Stage.QUESTIONNAIRE_ACCEPTED: (0.5, 6),
+    Stage.BLOODWORK_ORDERED: (0.5, 8),
+    Stage.BLOODWORK_RESULTED: (3, 14),
+    Stage.READY_FOR_SIGNOFF: (0.5, 10),
+    Stage.APPROVED: (0.5, 5),
+}
+
+
+def _step_times(created, last, steps, rng) -> list:
+    """When each step after the inquiry happened: gaps of each step's usual length (random, so the report's
+    medians and percentiles spread as in a real bank), scaled to end at `last`."""
+    weights = [rng.uniform(*_STEP_WEIGHTS.get(step, (1, 10))) for step in steps]
+    span = max((last - created).total_seconds(), 60.0)
+    times, done = [], 0.0
+    for weight in weights:
+        done += weight
+        times.append(created + datetime.timedelta(seconds=span * done / sum(weights)))
+    return times
 
 
 def _timeline_and_tasks(*, rng, today, coordinator_ids) -> tuple[int, int]:
     """Each donor's timeline, a stage change per step they took (plus a phone-screen and a link event on
     the way), spread from their inquiry to their last change; and the coordinators' tasks: call-backs for
     inquiries (open when recent), follow-ups and reviews, most done."""
-    donors = list(scale_donors().order_by("pk").values_list("pk", "stage", "created_at", "stage_changed_at"))
+    donors = list(
+        scale_donors()
+        .order_by("pk")
+        .values_list("pk", "stage", "created_at", "stage_changed_at", "approved_on", "finished_on")
+    )
 
     def events():
-        for pk, stage, created, changed in donors:
+        for pk, stage, created, changed, approved_on, finished_on in donors:
+            # Finished donors are still "approved" here (see _donor_rows): their last step is "inactive".
+            if stage in (Stage.APPROVED, Stage.INACTIVE) and finished_on is not None:
+                stage = Stage.INACTIVE
             steps = _PATH[: _PATH.index(stage) + 1] if stage in _PATH else [*_PATH[: _EXITS[stage]], stage]
-            span = max((changed - created).total_seconds(), 60.0)
             yield (pk, created, None, "stage", "", Stage.INQUIRY, "Asked to donate", "")
-            for number, (before, after) in enumerate(itertools.pairwise(steps), start=1):
-                at = created + datetime.timedelta(seconds=span * number / max(len(steps) - 1, 1))
+            if stage == Stage.INACTIVE:  # screened up to the approval, then finished at the last change
+                approved = _aware(approved_on, rng)
+                times = [*_step_times(created, min(approved, changed), steps[1:-1], rng), changed]
+            else:
+                times = _step_times(created, changed, steps[1:], rng)
+            for at, (before, after) in zip(times, itertools.pairwise(steps), strict=True):
                 by = rng.choice(coordinator_ids)
                 if after == Stage.PHONE_SCREEN_PASSED:
                     yield (pk, at, by, "phone_screen", "", "", "Phone screen passed", "")
@@ -308,7 +344,7 @@ def _timeline_and_tasks(*, rng, today, coordinator_ids) -> tuple[int, int]:
 
     def tasks():
         recent = timezone.now() - datetime.timedelta(days=14)
-        for pk, stage, created, _changed in donors:
+        for pk, stage, created, *_rest in donors:
             roll = rng.random()
             if stage == Stage.INQUIRY:
                 done = created < recent and roll < 0.8
@@ -533,7 +569,9 @@ def _donor_rows(count: int, *, rng, today, first_number: int, coordinator_ids: l
             numbers.append(number)
         insert_stage = Stage.APPROVED if stage == Stage.INACTIVE else stage
         changed_at = _aware(changed, rng)
-        created = changed_at - datetime.timedelta(days=rng.randrange(10, 90))
+        # Screening took 10 to 90 days before the last change (before the approval, for finished donors).
+        screened = _aware(approved_on, rng) if stage == Stage.INACTIVE else changed_at
+        created = min(screened, changed_at) - datetime.timedelta(days=rng.randrange(10, 90))
         baby_birth = today - datetime.timedelta(days=rng.randrange(30, ten_years)) if bereaved else None
         phone = f"555-{rng.randrange(1000, 10000)}"
         yield (
@@ -893,6 +931,13 @@ def seed(
         )
         done()
 
+        done = step("screening steps (the reports' summary of the timeline)")
+        _analyze(Donor, TimelineEvent)  # the rows just loaded, so the planner sees their real numbers
+        rebuild_screening_steps(
+            donor_ids_sql="SELECT id FROM donors_donor WHERE email LIKE %s", params=["%@" + SCALE_DOMAIN]
+        )
+        done()
+
         done = step("drop-offs")
         givers = [
             _Giver(pk, pathway == Donor.Pathway.RESEARCH, consent, start, end)
@@ -944,7 +989,7 @@ def seed(
         done()
 
     done = step("analyze")
-    _analyze(Donor, DropOff, Bloodwork, BloodTest, Butterfly, Depot)
+    _analyze(Donor, DropOff, Bloodwork, BloodTest, Butterfly, Depot, ScreeningStep)
     done()
     return report
 

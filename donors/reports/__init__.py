@@ -1,0 +1,1 @@
+"""Reports for the coordinators and the board: screening turnaround and the funnel (screening.py)."""
