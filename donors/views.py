@@ -45,7 +45,7 @@ def keep_private(response, *, referrer="no-referrer"):
     """
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
-    response["Referrer-Policy"] = referrer
+    response.setdefault("Referrer-Policy", referrer)  # a page that set its own (it has a form) keeps it
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -186,6 +186,9 @@ def opens_questionnaire(*, as_json=False):
                 request.LANGUAGE_CODE = language
                 response = view(request, opened, token, *args, **kwargs)
             response.headers["Content-Language"] = language
+            # Every page the link opens has a form (at least the language choice): under "no-referrer"
+            # Chromium would post it with `Origin: null`, which the CSRF check refuses.
+            response.headers["Referrer-Policy"] = "same-origin"
             return response
 
         return wrapped
@@ -224,7 +227,7 @@ def _resume_url(token, sections, answers) -> str:
     return reverse("donors:questionnaire_section", args=[token, number])
 
 
-@posts_forms  # the language choice in the header is a form
+@private()
 @require_safe
 @opens_questionnaire()
 def questionnaire(request, opened, token):

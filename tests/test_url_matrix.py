@@ -63,6 +63,8 @@ URLS = {
     "donors:questionnaire_review": ("forged_token", everyone(GONE)),
     "donors:questionnaire_autosave": ("forged_token", everyone(POST_ONLY)),
     "donors:status": ("forged_token", everyone(GONE)),
+    "donors:status_language": ("forged_token", everyone(POST_ONLY)),
+    "donors:questionnaire_language": ("forged_token", everyone(POST_ONLY)),
     # Depot work: volunteers (their own depots) and coordinators.
     "donors:depot_work": (None, staff({"coordinator", "volunteer"})),
     "donors:dropoff_new": (None, staff({"coordinator", "volunteer"})),

@@ -40,7 +40,7 @@ def test_it_shows_the_three_steps_in_plain_words_and_no_health_details(client, m
     assert "Your three steps" in body and "we have arranged your blood test" in body.lower()
     assert not any(word.lower() in body.lower() for word in HEALTH_WORDS)
     assert response["Cache-Control"].startswith("no-store")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # it posts the language choice (never Origin: null)
     assert 'name="robots" content="noindex' in body
 
 
