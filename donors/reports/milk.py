@@ -1,0 +1,333 @@
+"""Milk and donor figures per month for the reports (issue 17 item 3), and the board's annual summary.
+
+Every figure is aggregated in SQL and each function runs a fixed number of queries whatever the data: the milk
+received comes from the MilkMonth summary the database triggers keep (donors.milk.services
+.depot_month_totals), the rest from indexed GROUP BY queries over the period. Counts only: no report names a
+donor, a baby or a family. Months are local months (TIME_ZONE), as on the milk totals page.
+
+`donors` knows nothing of `memorials`: milkbank/wiring.py registers the butterflies' monthly count here
+(`register_monthly_count`), so this module never imports it.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from milkbank.charts import Table
+
+from ..milk.services import depot_month_totals
+from ..models import Depot, Donor, DropOff
+
+# The bank's records start well after this; a report further back is surely a typo.
+EARLIEST_MONTH = datetime.date(2000, 1, 1)
+# Five years of months is the widest chart that stays readable.
+MAX_MONTHS = 60
+PERIOD_CHOICES = (12, 18, 24)
+
+ROUTES = [
+    (DropOff.Channel.DEPOT, "Left at a depot"),
+    (DropOff.Channel.SHIPPED, "Shipped to the bank"),
+    (DropOff.Channel.BROUGHT, "Brought to the bank"),
+]
+# Milk that is not (or not yet) used, by what the records say of it. Rejection and void reasons are free text
+# written by staff and may hold anything, so the report counts by kind and never prints them.
+NOT_USED = [
+    ("rejected", "Not used (rejected)"),
+    ("voided", "Voided (logged by mistake)"),
+    (DropOff.Hold.FREEZER_WARM, "Held now: warm depot freezer"),
+    (DropOff.Hold.THAWED, "Held now: thawed shipment"),
+]
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(month: datetime.date) -> str:
+    return date_format(month, "M Y")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local months, from `first`'s month to `last`'s (both the first day of their month)."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def last_months(cls, count: int, today: datetime.date | None = None) -> "Period":
+        this_month = (today or timezone.localdate()).replace(day=1)
+        return cls(add_months(this_month, 1 - count), this_month)
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 1))
+
+    @property
+    def end(self) -> datetime.date:
+        """The first day after the period."""
+        return add_months(self.last, 1)
+
+    @property
+    def months(self) -> list[datetime.date]:
+        count = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+        return [add_months(self.first, n) for n in range(count)]
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as aware datetimes, local midnight to local midnight."""
+        start = timezone.make_aware(datetime.datetime.combine(self.first, datetime.time()))
+        end = timezone.make_aware(datetime.datetime.combine(self.end, datetime.time()))
+        return start, end
+
+    def __str__(self) -> str:
+        if self.first == self.last:
+            return date_format(self.first, "F Y")
+        return f"{date_format(self.first, 'F Y')} to {date_format(self.last, 'F Y')}"
+
+
+def _month(value) -> datetime.date:
+    """A TruncMonth result (a date, or an aware datetime on some databases) as the month's first day."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def _table(caption: str, columns: list[str], period: Period, cells: dict, keys: list) -> Table:
+    """One row per month of the period, one column per key; months without data read 0."""
+    rows = [
+        [month_label(month), *(cells.get((month, key), 0) for key in keys)] for month in period.months
+    ]
+    return Table(caption=caption, columns=["Month", *columns], rows=rows)
+
+
+# --- Milk ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MilkFigures:
+    period: Period
+    by_route: Table
+    by_use: Table
+    by_depot: Table
+    not_used: Table
+    clinical_ml: int = 0
+    research_ml: int = 0
+    dropoffs: int = 0
+    route_ml: dict[str, int] = field(default_factory=dict)
+    not_used_ml: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_ml(self) -> int:
+        return self.clinical_ml + self.research_ml
+
+
+def milk_figures(*, user, period: Period, depot: Depot | None = None) -> MilkFigures:
+    """Milk received per month by route, by use and by depot, and milk not used by kind, for the depots the
+    user may see (one depot when `depot` is given: the caller has checked it is theirs).
+
+    Four queries for a coordinator, five for a volunteer (their depots)."""
+    rows = depot_month_totals(user=user, since=period.first, until=period.last)
+    if depot is not None:
+        rows = [row for row in rows if row["depot_id"] == depot.pk]
+    route, use, by_depot = {}, {}, {}
+    depots: dict[int, str] = {}
+    figures_route = dict.fromkeys((key for key, _ in ROUTES), 0)
+    clinical = research = count = 0
+    for row in rows:
+        month, ml = row["month"], row["clinical_ml"] + row["research_ml"]
+        route[month, row["channel"]] = route.get((month, row["channel"]), 0) + ml
+        use[month, "clinical"] = use.get((month, "clinical"), 0) + row["clinical_ml"]
+        use[month, "research"] = use.get((month, "research"), 0) + row["research_ml"]
+        if row["depot_id"]:
+            depots[row["depot_id"]] = f"{row['depot__name']}, {row['depot__city']}"
+            by_depot[month, row["depot_id"]] = by_depot.get((month, row["depot_id"]), 0) + ml
+        figures_route[row["channel"]] = figures_route.get(row["channel"], 0) + ml
+        clinical += row["clinical_ml"]
+        research += row["research_ml"]
+        count += row["count"]
+    depot_ids = sorted(depots, key=lambda pk: depots[pk])
+
+    start, end = period.bounds()
+    not_used_rows = (
+        DropOff.objects.for_user(user)
+        .filter(received_at__gte=start, received_at__lt=end)
+        .filter(Q(status__in=DropOff.Status.not_counted()) | ~Q(hold=""))
+    )
+    if depot is not None:
+        not_used_rows = not_used_rows.filter(depot=depot)
+    not_used, not_used_totals = {}, dict.fromkeys((key for key, _ in NOT_USED), 0)
+    for month, status, hold, ml in (
+        not_used_rows.annotate(month=TruncMonth("received_at"))
+        .values_list("month", "status", "hold")
+        .annotate(ml=Sum("volume_ml"))
+        .order_by()
+    ):
+        kind = hold or status
+        month = _month(month)
+        not_used[month, kind] = not_used.get((month, kind), 0) + ml
+        not_used_totals[kind] += ml
+
+    return MilkFigures(
+        period=period,
+        by_route=_table(
+            "Milk received per month by route (mL)",
+            [label for _, label in ROUTES],
+            period,
+            route,
+            [key for key, _ in ROUTES],
+        ),
+        by_use=_table(
+            "Milk received per month, for babies (clinical) and for research (mL)",
+            ["For babies (clinical)", "Research"],
+            period,
+            use,
+            ["clinical", "research"],
+        ),
+        by_depot=_table(
+            "Milk left at each depot per month (mL)", [depots[pk] for pk in depot_ids], period, by_depot, depot_ids
+        ),
+        not_used=_table(
+            "Milk not used, voided or held, per month (mL)",
+            [label for _, label in NOT_USED],
+            period,
+            not_used,
+            [key for key, _ in NOT_USED],
+        ),
+        clinical_ml=clinical,
+        research_ml=research,
+        dropoffs=count,
+        route_ml=figures_route,
+        not_used_ml=not_used_totals,
+    )
+
+
+# --- Donors and butterflies ---------------------------------------------------------------------------
+
+# name -> (column label, function(first_day, end_day) -> {month: count}): counts other apps add (wiring).
+_monthly_counts: dict[str, tuple[str, Callable[[datetime.date, datetime.date], dict]]] = {}
+
+
+def register_monthly_count(name: str, label: str, count: Callable[[datetime.date, datetime.date], dict]):
+    """Add a column to the donor report: `count(first, end)` returns {first day of month: count} for the
+    months from `first` up to (not including) `end`, in one query."""
+    _monthly_counts[name] = (label, count)
+
+
+DONOR_COLUMNS = [
+    ("new", "New inquiries"),
+    ("new_bereaved", "of them bereaved"),
+    ("approved", "Approved"),
+    ("active", "Gave milk"),
+    ("active_bereaved", "of them bereaved"),
+]
+
+
+@dataclass
+class DonorFigures:
+    period: Period
+    table: Table
+    totals: dict[str, int]
+    extra: list[tuple[str, str]]  # (name, label) of the registered counts, in the table's order
+
+
+def donor_figures(*, period: Period) -> DonorFigures:
+    """New inquiries, approvals, donors who gave milk (and how many of each were bereaved) per month, plus
+    each registered count (the butterflies). Counts only, for coordinators. Three queries plus one per
+    registered count."""
+    start, end = period.bounds()
+    cells: dict[tuple, int] = {}
+
+    def put(month, key, value):
+        cells[_month(month), key] = value
+
+    for month, new, bereaved in (
+        Donor.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(n=Count("id"), b=Count("id", filter=Q(bereaved=True)))
+        .order_by()
+    ):
+        put(month, "new", new)
+        put(month, "new_bereaved", bereaved)
+    for month, approved in (
+        Donor.objects.filter(approved_on__gte=period.first, approved_on__lt=period.end)
+        .annotate(month=TruncMonth("approved_on"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        put(month, "approved", approved)
+    for month, active, bereaved in (
+        DropOff.objects.counted()
+        .filter(received_at__gte=start, received_at__lt=end)
+        .annotate(month=TruncMonth("received_at"))
+        .values_list("month")
+        .annotate(
+            n=Count("donor_id", distinct=True),
+            b=Count("donor_id", distinct=True, filter=Q(donor__bereaved=True)),
+        )
+        .order_by()
+    ):
+        put(month, "active", active)
+        put(month, "active_bereaved", bereaved)
+    columns = list(DONOR_COLUMNS)
+    for name, (label, count) in _monthly_counts.items():
+        for month, value in count(period.first, period.end).items():
+            put(month, name, value)
+        columns.append((name, label))
+    table = _table(
+        "Donors and butterflies per month",
+        [label for _, label in columns],
+        period,
+        cells,
+        [key for key, _ in columns],
+    )
+    totals = {key: sum(value for (_m, k), value in cells.items() if k == key) for key, _ in columns}
+    extra = [(name, label) for name, (label, _count) in _monthly_counts.items()]
+    return DonorFigures(period=period, table=table, totals=totals, extra=extra)
+
+
+# --- The board's annual summary -----------------------------------------------------------------------
+
+
+@dataclass
+class AnnualSummary:
+    year: int
+    milk: MilkFigures
+    donors: DonorFigures
+    active_in_year: int
+    bereaved_active_in_year: int
+    by_month: Table
+
+
+def annual_summary(*, user, year: int) -> AnnualSummary:
+    """A year in figures for the board: the milk and donor reports over the calendar year, and the donors
+    who gave milk at any time in it (counted once however many months they gave)."""
+    period = Period.year(year)
+    milk = milk_figures(user=user, period=period)
+    donors = donor_figures(period=period)
+    start, end = period.bounds()
+    active = DropOff.objects.counted().filter(received_at__gte=start, received_at__lt=end).aggregate(
+        n=Count("donor_id", distinct=True),
+        b=Count("donor_id", distinct=True, filter=Q(donor__bereaved=True)),
+    )
+    by_month = Table(
+        caption=f"Milk received per month in {year}, for babies and for research (mL)",
+        columns=milk.by_use.columns,
+        rows=[[label[:3], *values] for label, *values in milk.by_use.rows],
+    )
+    return AnnualSummary(
+        year=year,
+        milk=milk,
+        donors=donors,
+        active_in_year=active["n"],
+        bereaved_active_in_year=active["b"],
+        by_month=by_month,
+    )
