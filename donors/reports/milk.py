@@ -101,9 +101,7 @@ def _month(value) -> datetime.date:
 
 def _table(caption: str, columns: list[str], period: Period, cells: dict, keys: list) -> Table:
     """One row per month of the period, one column per key; months without data read 0."""
-    rows = [
-        [month_label(month), *(cells.get((month, key), 0) for key in keys)] for month in period.months
-    ]
+    rows = [[month_label(month), *(cells.get((month, key), 0) for key in keys)] for month in period.months]
     return Table(caption=caption, columns=["Month", *columns], rows=rows)
 
 
@@ -191,7 +189,11 @@ def milk_figures(*, user, period: Period, depot: Depot | None = None) -> MilkFig
             ["clinical", "research"],
         ),
         by_depot=_table(
-            "Milk left at each depot per month (mL)", [depots[pk] for pk in depot_ids], period, by_depot, depot_ids
+            "Milk left at each depot per month (mL)",
+            [depots[pk] for pk in depot_ids],
+            period,
+            by_depot,
+            depot_ids,
         ),
         not_used=_table(
             "Milk not used, voided or held, per month (mL)",
@@ -314,9 +316,13 @@ def annual_summary(*, user, year: int) -> AnnualSummary:
     milk = milk_figures(user=user, period=period)
     donors = donor_figures(period=period)
     start, end = period.bounds()
-    active = DropOff.objects.counted().filter(received_at__gte=start, received_at__lt=end).aggregate(
-        n=Count("donor_id", distinct=True),
-        b=Count("donor_id", distinct=True, filter=Q(donor__bereaved=True)),
+    active = (
+        DropOff.objects.counted()
+        .filter(received_at__gte=start, received_at__lt=end)
+        .aggregate(
+            n=Count("donor_id", distinct=True),
+            b=Count("donor_id", distinct=True, filter=Q(donor__bereaved=True)),
+        )
     )
     by_month = Table(
         caption=f"Milk received per month in {year}, for babies and for research (mL)",

@@ -91,11 +91,11 @@ class PeriodForm(forms.Form):
             return data
         end = end or this_month
         if start < reports.EARLIEST_MONTH:
-            self.add_error(
-                "start", forms.ValidationError("Choose a month from 2000 on.", code="too_early")
-            )
+            self.add_error("start", forms.ValidationError("Choose a month from 2000 on.", code="too_early"))
         elif end > this_month:
-            self.add_error("end", forms.ValidationError("The last month cannot be in the future.", code="future"))
+            self.add_error(
+                "end", forms.ValidationError("The last month cannot be in the future.", code="future")
+            )
         elif start > end:
             self.add_error(
                 "end", forms.ValidationError("The last month must be on or after the first.", code="order")
@@ -115,7 +115,9 @@ class PeriodForm(forms.Form):
 def _depot_choices(user) -> list[tuple[int, str]]:
     return [
         (pk, f"{name}, {city}")
-        for pk, name, city in Depot.objects.for_user(user).order_by("name", "city").values_list("pk", "name", "city")
+        for pk, name, city in Depot.objects.for_user(user)
+        .order_by("name", "city")
+        .values_list("pk", "name", "city")
     ]
 
 
