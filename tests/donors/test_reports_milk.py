@@ -164,7 +164,8 @@ def test_one_depot_at_a_time(client, coordinator, milk, depot_b):
 
 @pytest.fixture
 def donors_built(make_milk_donor, depot_a, make_dropoff):
-    """Donors who asked, were approved and gave milk in known months; butterflies asked for in known months."""
+    """Donors who asked, were approved and gave milk in known months; butterflies asked for in known
+    months."""
     one, two = (add_months(_this_month(), -n) for n in (1, 2))
     first = make_milk_donor(first_name="Ada")
     second = make_milk_donor(first_name="Grace")
@@ -415,8 +416,8 @@ def _more_milk(make_dropoff, approved_donor, depot, months):
         )
 
 
-# Session, user and permissions (4), the depot choices (1), then milk_figures: the month summary, the month edges, the
-# depot names, milk not used (4); a volunteer adds their depots for the summary (1).
+# Session, user and permissions (4), the depot choices (1), then milk_figures: the month summary, the
+# month edges, the depot names, milk not used (4); a volunteer adds their depots for the summary (1).
 MILK_QUERIES = {"coordinator": 9, "volunteer": 10}
 
 
@@ -456,8 +457,9 @@ def test_the_donor_report_and_annual_summary_run_a_fixed_number_of_queries(
     donors_built,
     django_assert_num_queries,
 ):
-    """Donors: session, user and permissions (4), then new, approved, active and butterflies (4). The annual
-    summary: the milk figures (4), the donor figures (4) and the donors active in the year (1), after the 4."""
+    """Donors: session, user and permissions (4), then new, approved, active and butterflies (4). The
+    annual summary: the milk figures (4), the donor figures (4) and the donors active in the year (1),
+    after the same 4."""
     _more_milk(make_dropoff, approved_donor, depot_a, months)
     client.force_login(coordinator)
     with django_assert_num_queries(8):
