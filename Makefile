@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEBUG_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test install install-dev lint format bench backup restore clean
+.PHONY: run test install install-dev lint format bench backup restore clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/..." && exit 2)
 	scripts/restore.sh "$(FILE)"
+
+## Gather the strings to translate into locale/es and locale/fr (needs GNU gettext), then compile them. The compiled
+## catalogues (.mo) are committed, so `make run` needs no gettext on a fresh machine.
+MESSAGES_IGNORE := --ignore='.venv/*' --ignore='staticfiles/*' --ignore='tests/*' --ignore='bench-results/*'
+messages: install-dev
+	$(DEBUG_ENV) $(BIN)/python manage.py makemessages -l es -l fr --no-obsolete $(MESSAGES_IGNORE)
+	$(DEBUG_ENV) $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 
 lint: install-dev
 	$(BIN)/ruff check .

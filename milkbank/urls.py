@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,9 +8,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/two-step/", two_factor.setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),
-    path("donate/", include("donors.urls")),
-    path("butterflies/", include("memorials.urls")),
-    path("", include("resources.urls")),
+    # Public pages in each language: English at /, Spanish at /es/, French at /fr/.
+    *i18n_patterns(
+        path("donate/", include("donors.urls")),
+        path("butterflies/", include("memorials.urls")),
+        path("", include("resources.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 handler404 = "milkbank.errors.not_found"

@@ -11,6 +11,9 @@ RESERVED_SLUGS = frozenset(
     {
         "admin",
         "butterflies",
+        "en",
+        "es",
+        "fr",
         "donate",
         "feedback",
         "healthz",

@@ -1,0 +1,36 @@
+"""Public pages answer under /es/ and /fr/; English stays at /; the staff site stays in English."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_a_public_page_answers_under_its_language_prefix(client, language):
+    with translation.override(language):
+        url = reverse("resources:home")
+    assert url == f"/{language}/"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == language
+
+
+def test_english_stays_unprefixed_whatever_the_browser_asks(client):
+    response = client.get("/", headers={"accept-language": "es"})
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "en"
+    assert reverse("resources:home") == "/"
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_staff_pages_are_not_offered_under_a_language_prefix(admin_client, language):
+    assert admin_client.get("/donate/staff/milk-report/").status_code == 200
+    assert admin_client.get(f"/{language}/donate/staff/milk-report/").status_code == 404
+
+
+def test_the_staff_admin_stays_english_for_a_spanish_browser(admin_client):
+    response = admin_client.get("/admin/", headers={"accept-language": "es"})
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "en"
