@@ -186,10 +186,7 @@ def _milk(depots: list[Depot], users, rng: random.Random, stdout) -> None:
                 at=d.received_at,
                 by=d.received_by,
                 kind=TimelineEvent.Kind.MILK,
-                summary=(
-                    f"Milk received {_where(d)}: "
-                    f"{d.containers} containers, {d.volume_ml:,} mL"
-                ),
+                summary=f"Milk received {_where(d)}: {d.containers} containers, {d.volume_ml:,} mL",
             )
             for d in made
         ],

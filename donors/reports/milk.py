@@ -255,8 +255,10 @@ def _active_donors(period: Period, *, whole_period: bool) -> tuple[dict, tuple[i
     is_bereaved = Q(donor_key__in=bereaved_ids)
     rows = DonorMonth.objects.filter(month__gte=first, month__lt=end)
     # Bereaved donors are a few percent: their count reads their rows through the donor index.
-    monthly = {month: [n, 0] for month, n in rows.values_list("month").annotate(n=Count("id")).order_by()}
-    for month, n in rows.filter(is_bereaved).values_list("month").annotate(n=Count("id")).order_by():
+    monthly = {
+        month: [n, 0] for month, n in rows.values_list("month").annotate(n=Count("donor_key")).order_by()
+    }
+    for month, n in rows.filter(is_bereaved).values_list("month").annotate(n=Count("donor_key")).order_by():
         monthly.setdefault(month, [0, 0])[1] = n
     distinct = [0, 0]
     if whole_period:
