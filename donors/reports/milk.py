@@ -317,7 +317,7 @@ def _active_donors(period: Period, *, whole_period: bool) -> tuple[dict, tuple[i
 def donor_figures(*, period: Period, whole_period: bool = False) -> DonorFigures:
     """New inquiries, approvals, donors who gave milk (and how many of each were bereaved) per month, plus
     each registered count (the butterflies); with `whole_period`, the donors who gave milk in the period
-    counted once each too. Counts only, for coordinators. Six queries (four where local time is UTC), two
+    counted once each too. Counts only, for coordinators. Five queries (three where local time is UTC), two
     more for the whole period, plus one per registered count."""
     start, end = period.bounds()
     cells: dict[tuple, int] = {}
@@ -336,14 +336,16 @@ def donor_figures(*, period: Period, whole_period: bool = False) -> DonorFigures
         approved_counts[f"a{index}"] = Count(
             "id", filter=Q(approved_on__gte=month, approved_on__lt=add_months(month, 1))
         )
-    new = Donor.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(**new_counts)
-    approved = Donor.objects.filter(approved_on__gte=period.first, approved_on__lt=period.end).aggregate(
-        **approved_counts
-    )
+    # New and approved in the same pass: at a large size the period holds a good share of all donors, and
+    # one scan costs half of two.
+    counts = Donor.objects.filter(
+        Q(created_at__gte=start, created_at__lt=end)
+        | Q(approved_on__gte=period.first, approved_on__lt=period.end)
+    ).aggregate(**new_counts, **approved_counts)
     for index, month in enumerate(period.months):
-        put(month, "new", new[f"n{index}"])
-        put(month, "new_bereaved", new[f"b{index}"])
-        put(month, "approved", approved[f"a{index}"])
+        put(month, "new", counts[f"n{index}"])
+        put(month, "new_bereaved", counts[f"b{index}"])
+        put(month, "approved", counts[f"a{index}"])
     monthly, distinct = _active_donors(period, whole_period=whole_period)
     for month, (active, bereaved) in monthly.items():
         put(month, "active", active)
