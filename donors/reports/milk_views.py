@@ -158,11 +158,12 @@ def index(request):
 
 # --- Milk ---------------------------------------------------------------------------------------------
 
+# The milk page's sections, in order: the CSV's name -> (MilkFigures attribute, heading).
 MILK_TABLES = {
-    "by-route": ("by_route", True),
-    "by-use": ("by_use", True),
-    "by-depot": ("by_depot", True),
-    "not-used": ("not_used", True),
+    "by-route": ("by_route", "By route"),
+    "by-use": ("by_use", "For babies and for research"),
+    "by-depot": ("by_depot", "By depot"),
+    "not-used": ("not_used", "Milk not used"),
 }
 
 
@@ -186,12 +187,7 @@ def milk(request):
                 "chart": bar_chart(getattr(figures, attr), unit="mL", stacked=True),
                 "csv_url": _csv_url(request, "donors:report_milk_csv", slug),
             }
-            for slug, (attr, _), title in zip(
-                MILK_TABLES,
-                MILK_TABLES.values(),
-                ["By route", "For babies and for research", "By depot", "Milk not used"],
-                strict=True,
-            )
+            for slug, (attr, title) in MILK_TABLES.items()
         ]
     return render(request, "donors/reports/milk_report.html", context, status=200 if period else 400)
 
