@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.translation import get_language_info
 
 from milkbank import roles
 from milkbank.access import PRINT, VIEW, record_access
@@ -79,10 +80,24 @@ def _open_bloodwork(donor):
 
 
 def _review_rows(questionnaire):
-    """Question text and answer pairs in the questionnaire's own question-set version, flags marked."""
+    """Question text and answer pairs in the questionnaire's own question-set version, flags marked.
+
+    Always the English wording (the staff site's), with the donor's own wording beside it when they answered
+    in another language; `questionnaire.answered_in` names that language for the page ("Spanish").
+    """
     from . import questions
 
+    questionnaire.answered_in_code = questions.answered_in(questionnaire)
+    questionnaire.answered_in = language_name(questionnaire.answered_in_code)
     return questions.review_rows(questionnaire)
+
+
+def language_name(code: str) -> str:
+    """A language's name in English for the staff site ("Spanish"), whatever the donor reads."""
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
 
 
 def _need(obj, what):
@@ -268,7 +283,7 @@ ACTIONS: dict[str, Action] = {
         danger=True,
     ),
     "decline": Action(
-        f.ReasonForm,
+        f.DeclineForm,
         "donors.change_donor",
         lambda d, by, **kw: t.donor_decline(donor=d, by=by, **kw),
         "Donor declined.",
@@ -387,6 +402,7 @@ class DonorAdminForm(forms.ModelForm):
             "phone",
             "best_time_to_call",
             "preferred_contact",
+            "language",
             "contact_consent",
             "reminders_opt_out",
             "address_line1",
@@ -427,7 +443,15 @@ class DonorAdminForm(forms.ModelForm):
 
 @admin.register(Donor)
 class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
-    list_display = ("name_col", "stage_col", "pathway", "coordinator", "waiting_col", "number_col")
+    list_display = (
+        "name_col",
+        "stage_col",
+        "pathway",
+        "coordinator",
+        "waiting_col",
+        "number_col",
+        "language_col",
+    )
     list_filter = (
         ShowFilter,
         ("stage", capped_facets(admin.ChoicesFieldListFilter, WorkListPaginator.max_exact_count)),
@@ -456,6 +480,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         "stage_changed_at",
         "created_at",
         "exit_reason",
+        "decline_reason",
     )
     fieldsets = (
         ("Name", {"fields": ("first_name", "last_name", "preferred_name", "seen_version")}),
@@ -467,6 +492,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                     "phone",
                     "best_time_to_call",
                     "preferred_contact",
+                    "language",
                     "contact_consent",
                     "reminders_opt_out",
                 )
@@ -493,6 +519,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                     "approved_on",
                     "deferred_until",
                     "exit_reason",
+                    "decline_reason",
                     "stage_changed_at",
                     "created_at",
                 )
@@ -524,6 +551,10 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         overdue = obj.stage in Stage.in_screening() and days >= settings.MILKBANK["REMINDER_AFTER_DAYS"]
         text = f"{days} day{'s' if days != 1 else ''}"
         return format_html('<strong class="overdue">{} (overdue)</strong>', text) if overdue else text
+
+    @admin.display(description="Language", ordering="language")
+    def language_col(self, obj):
+        return language_name(obj.language)
 
     @admin.display(description="Donor number", ordering="donor_number")
     def number_col(self, obj):
@@ -633,6 +664,7 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         actions = lifecycle_actions(donor, request.user)
         return {
             "donor": donor,
+            "donor_language": language_name(donor.language),
             "phone_screens": related[PhoneScreen],
             "questionnaires": questionnaires,
             "bloodwork_list": bloodwork,
@@ -777,6 +809,8 @@ class DonorAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             if q is not None:
                 record_access(q, how=VIEW)
                 extra["review_rows"] = _review_rows(q)
+                extra["answered_in"] = q.answered_in
+                extra["answered_in_code"] = q.answered_in_code
         return self._page(
             request,
             donor,

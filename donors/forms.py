@@ -5,8 +5,11 @@ import re
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import questions
 from .models import BloodTest, Donor, PhoneScreen, Questionnaire, Release
@@ -33,41 +36,49 @@ class SelfCheckForm(forms.Form):
 
     ITEMS = {
         "nicotine": (
-            "I smoke, vape, or use nicotine in another form (including gum or patches)",
-            "Nicotine passes into milk, so we can't take milk for babies in hospital while you use it. "
-            "If you stop, you may be able to give later.",
+            _("I smoke, vape, or use nicotine in another form (including gum or patches)"),
+            _(
+                "Nicotine passes into milk, so we can't take milk for babies in hospital while you use it. "
+                "If you stop, you may be able to give later."
+            ),
         ),
         "medicines": (
-            "I take prescription medicines regularly",
-            "Many medicines are fine. A coordinator will check yours with you on the phone.",
+            _("I take prescription medicines regularly"),
+            _("Many medicines are fine. A coordinator will check yours with you on the phone."),
         ),
         "transfusion": (
-            "I had a blood transfusion or blood products in the last 4 months",
-            "This usually means waiting until 4 months have passed.",
+            _("I had a blood transfusion or blood products in the last 4 months"),
+            _("This usually means waiting until 4 months have passed."),
         ),
         "tattoo": (
-            "I had a tattoo, permanent makeup or a piercing in the last 12 months",
-            "From a licensed studio with single-use needles this is often fine. Otherwise it usually means "
-            "waiting until 12 months have passed.",
+            _("I had a tattoo, permanent makeup or a piercing in the last 12 months"),
+            _(
+                "From a licensed studio with single-use needles this is often fine. Otherwise it usually "
+                "means waiting until 12 months have passed."
+            ),
         ),
         "infection_risk": (
-            "I, or a sexual partner, have HIV or hepatitis, or may have been at risk of them, in the last "
-            "12 months",
-            "This may mean we can't take milk for babies. Please call us and we can talk it through in "
-            "confidence.",
+            _(
+                "I, or a sexual partner, have HIV or hepatitis, or may have been at risk of them, in the "
+                "last 12 months"
+            ),
+            _(
+                "This may mean we can't take milk for babies. Please call us and we can talk it through in "
+                "confidence."
+            ),
         ),
         "drugs": (
-            "I use recreational drugs, including cannabis",
-            "This means we can't take milk for babies in hospital right now.",
+            _("I use recreational drugs, including cannabis"),
+            _("This means we can't take milk for babies in hospital right now."),
         ),
         "alcohol": (
-            "I usually have more than 2 alcoholic drinks a day",
-            "A coordinator will talk with you about this on the phone.",
+            _("I usually have more than 2 alcoholic drinks a day"),
+            _("A coordinator will talk with you about this on the phone."),
         ),
     }
 
     answers = forms.MultipleChoiceField(
-        label="Do any of these apply to you? Tick any that do. This is only for you: we don't save it.",
+        label=_("Do any of these apply to you? Tick any that do. This is only for you: we don't save it."),
         choices=[(key, label) for key, (label, _note) in ITEMS.items()],
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -82,53 +93,86 @@ class SelfCheckForm(forms.Form):
         return [(key, note) for key, (_label, note) in cls.ITEMS.items()]
 
 
+# Each language is named in its own language (a Spanish reader finds "Español" on an English page).
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+def inquiry_language(request) -> str:
+    """The language the inquiry form offers first: the page's (/es/, /fr/), else the browser's, else
+    English."""
+    codes = {code for code, _name in LANGUAGE_CHOICES}
+    from_path = translation.get_language_from_path(request.path_info)
+    if from_path in codes:
+        return from_path
+    # With English unprefixed, an English page says nothing about the reader: ask the browser (or the
+    # language cookie a switcher may have set).
+    from_browser = translation.get_language_from_request(request, check_path=False)
+    return from_browser if from_browser in codes else settings.LANGUAGE_CODE
+
+
 class InquiryForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Please enter an email address like name@example.com."},
+        error_messages={"invalid": _("Please enter an email address like name@example.com.")},
     )
     best_time_to_call = forms.CharField(
-        label="Best time to call (optional)",
+        label=_("Best time to call (optional)"),
         max_length=200,
         required=False,
-        help_text="For example: weekday mornings, or after 6 pm.",
+        help_text=_("For example: weekday mornings, or after 6 pm."),
     )
     preferred_contact = forms.ChoiceField(
-        label="How would you like us to reach you?",
-        choices=Donor.ContactMethod.choices,
+        label=_("How would you like us to reach you?"),
+        choices=[
+            (Donor.ContactMethod.PHONE, _("Phone call")),
+            (Donor.ContactMethod.TEXT, _("Text message")),
+            (Donor.ContactMethod.EMAIL, pgettext_lazy("way to reach someone", "Email")),
+        ],
         initial=Donor.ContactMethod.PHONE,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Please choose phone call, text message or email."},
+        error_messages={"invalid_choice": _("Please choose phone call, text message or email.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Which language would you like us to use?"),
+        choices=LANGUAGE_CHOICES,
+        initial=settings.LANGUAGE_CODE,
+        # Left out (an older copy of the page, a script): the page's language, as if it had been chosen.
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "For your questionnaire, your private page and our emails. You can change it on the phone."
+        ),
+        error_messages={"invalid_choice": _("Please choose English, Español or Français.")},
     )
     bereaved = forms.BooleanField(
-        label="I am donating after the loss of my baby (optional)",
+        label=_("I am donating after the loss of my baby (optional)"),
         required=False,
-        help_text=(
+        help_text=_(
             "We are so sorry. Telling us helps us speak with you gently. You can also tell us on the phone."
         ),
     )
     contact_consent = forms.BooleanField(
-        label="You may call, text or email me about donating milk.",
-        error_messages={"required": "Please tick this box so we can contact you."},
+        label=_("You may call, text or email me about donating milk."),
+        error_messages={"required": _("Please tick this box so we can contact you.")},
     )
     research_interest = forms.BooleanField(
-        label="I would also be glad for my milk to go to research (optional)",
+        label=_("I would also be glad for my milk to go to research (optional)"),
         required=False,
-        help_text="Milk for research is never given to babies.",
+        help_text=_("Milk for research is never given to babies."),
     )
     # Bot traps. `website` is hidden from people (off screen, skipped by keyboard and screen readers).
-    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -144,14 +188,17 @@ class InquiryForm(forms.Form):
     def clean_first_name(self):
         value = self.cleaned_data["first_name"]
         if not _has_letter(value):
-            raise forms.ValidationError("Please enter your first name in letters.", code="no_letters")
+            raise forms.ValidationError(_("Please enter your first name in letters."), code="no_letters")
         return value
 
     def clean_last_name(self):
         value = self.cleaned_data["last_name"]
         if value and not _has_letter(value):
-            raise forms.ValidationError("Please enter your last name in letters.", code="no_letters")
+            raise forms.ValidationError(_("Please enter your last name in letters."), code="no_letters")
         return value
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or translation.get_language() or settings.LANGUAGE_CODE
 
     def clean_phone(self):
         value = self.cleaned_data["phone"]
@@ -160,7 +207,7 @@ class InquiryForm(forms.Form):
         digits = sum(ch.isdigit() for ch in value)
         if not PHONE_RE.match(value) or not 7 <= digits <= 20:
             raise forms.ValidationError(
-                "Please enter a phone number using digits, for example 555-010-0100.", code="bad_phone"
+                _("Please enter a phone number using digits, for example 555-010-0100."), code="bad_phone"
             )
         return value
 
@@ -179,17 +226,17 @@ class InquiryForm(forms.Form):
             elif age > MAX_FILL_SECONDS:
                 self.form_expired = True
         if self.bot_suspected or self.form_expired:
-            raise forms.ValidationError("Please send the form again.", code="refused")
+            raise forms.ValidationError(_("Please send the form again."), code="refused")
         phone, email = data.get("phone"), data.get("email")
         if self.has_error("phone") or self.has_error("email"):
             return data
         method = data.get("preferred_contact")
         if not (phone or email):
-            self.add_error("phone", "Please give a phone number or an email address, so we can reach you.")
+            self.add_error("phone", _("Please give a phone number or an email address, so we can reach you."))
         elif method in (Donor.ContactMethod.PHONE, Donor.ContactMethod.TEXT) and not phone:
-            self.add_error("phone", "Please give a phone number, or choose email as the way to reach you.")
+            self.add_error("phone", _("Please give a phone number, or choose email as the way to reach you."))
         elif method == Donor.ContactMethod.EMAIL and not email:
-            self.add_error("email", "Please give an email address, or choose another way to reach you.")
+            self.add_error("email", _("Please give an email address, or choose another way to reach you."))
         return data
 
 
@@ -200,16 +247,26 @@ class _DateInput(forms.DateInput):
     input_type = "date"
 
 
+# Typed dates (where a browser offers no date picker), in the order each language writes them.
+DATE_INPUTS = {"en": ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]}
+DATE_INPUTS_DAY_FIRST = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"]
+
+
 def _field_for(question: questions.Question) -> forms.Field:
     optional = not question.required and not question.required_if
-    label = f"{question.text} (optional)" if optional else question.text
+    label = gettext("%(question)s (optional)") % {"question": question.text} if optional else question.text
     common = {"label": label, "help_text": question.help, "required": False}
     if question.kind in ("yes_no", "choice"):
-        what = "yes or no" if question.kind == "yes_no" else "one of the choices"
         return forms.ChoiceField(
             choices=question.options,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": f"Please choose {what}."},
+            error_messages={
+                "invalid_choice": (
+                    gettext("Please choose yes or no.")
+                    if question.kind == "yes_no"
+                    else gettext("Please choose one of the choices.")
+                )
+            },
             **common,
         )
     if question.kind == "number":
@@ -217,25 +274,27 @@ def _field_for(question: questions.Question) -> forms.Field:
             min_value=question.min_value,
             max_value=question.max_value,
             error_messages={
-                "invalid": "Please enter a whole number, such as 0, 1 or 2.",
-                "min_value": "Please enter a number of at least %(limit_value)s.",
-                "max_value": "Please enter a number no larger than %(limit_value)s.",
+                "invalid": gettext("Please enter a whole number, such as 0, 1 or 2."),
+                "min_value": gettext("Please enter a number of at least %(limit_value)s."),
+                "max_value": gettext("Please enter a number no larger than %(limit_value)s."),
             },
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             **common,
         )
     if question.kind == "date":
         return forms.DateField(
-            input_formats=["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"],
+            input_formats=DATE_INPUTS.get(translation.get_language(), DATE_INPUTS_DAY_FIRST),
             widget=_DateInput(format="%Y-%m-%d"),
-            error_messages={"invalid": "Please enter a date, like 2026-03-14."},
+            error_messages={"invalid": gettext("Please enter a date, like 2026-03-14.")},
             **common,
         )
     return forms.CharField(
         max_length=question.max_length,
         widget=forms.Textarea(attrs={"rows": 3}) if question.max_length > 200 else forms.TextInput,
         error_messages={
-            "max_length": "Please keep this under %(limit_value)d characters (it has %(show_value)d)."
+            "max_length": gettext(
+                "Please keep this under %(limit_value)d characters (it has %(show_value)d)."
+            )
         },
         **common,
     )
@@ -259,7 +318,11 @@ def _from_json(question: questions.Question, value):
 
 
 class SectionForm(forms.Form):
-    """One questionnaire section. `complete=True` asks for every required answer; autosave does not."""
+    """One questionnaire section. `complete=True` asks for every required answer; autosave does not.
+
+    Labels, help and messages are in the active language (the questionnaire views activate the donor's), and
+    the answers it returns are language-neutral: choice keys, ISO dates and numbers.
+    """
 
     def __init__(self, *args, section: questions.Section, saved: dict, complete: bool = True, **kwargs):
         kwargs.setdefault(
@@ -281,18 +344,18 @@ class SectionForm(forms.Form):
                 continue  # already has an error
             value = data[question.id]
             if question.no_future and value and value > timezone.localdate():
-                self.add_error(question.id, "This date can't be in the future.")
+                self.add_error(question.id, gettext("This date can't be in the future."))
                 continue
             if not self.complete:
                 continue
             merged = {**self.saved, **{k: _to_json(v) for k, v in data.items()}}
             if value in (None, "") and questions.is_required(question, merged):
                 if question.kind == "yes_no":
-                    message = "Please answer yes or no."
+                    message = gettext("Please answer yes or no.")
                 elif question.required_if:
-                    message = "Please tell us a little more."
+                    message = gettext("Please tell us a little more.")
                 else:
-                    message = "Please answer this question."
+                    message = gettext("Please answer this question.")
                 self.add_error(question.id, message)
         return data
 
@@ -313,8 +376,8 @@ class SectionForm(forms.Form):
 
 class SubmitForm(forms.Form):
     confirm = forms.BooleanField(
-        label="These answers are true to the best of my knowledge.",
-        error_messages={"required": "Please tick the box to confirm your answers before sending."},
+        label=_("These answers are true to the best of my knowledge."),
+        error_messages={"required": _("Please tick the box to confirm your answers before sending.")},
     )
 
 
@@ -325,6 +388,23 @@ def _not_future(value, what="date"):
     if value and value > timezone.localdate():
         raise forms.ValidationError(f"The {what} cannot be in the future.", code="future")
     return value
+
+
+def decline_reason_field(help_text: str = "") -> forms.ChoiceField:
+    """Why a donor cannot give milk, in the groups the screening funnel counts (Donor.DeclineReason)."""
+    return forms.ChoiceField(
+        label="Why they cannot give milk",
+        choices=[("", "Choose a group"), *Donor.DeclineReason.choices],
+        required=False,
+        help_text=help_text,
+    )
+
+
+def require_decline_reason(form: forms.Form, data: dict) -> None:
+    if not data.get("decline_reason") and "decline_reason" not in form.errors:
+        form.add_error(
+            "decline_reason", forms.ValidationError("Choose why the donor cannot give milk.", code="required")
+        )
 
 
 class PhoneScreenForm(forms.Form):
@@ -380,6 +460,7 @@ class PhoneScreenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when deferring or when the donor is not able to donate.",
     )
+    decline_reason = decline_reason_field("Only when the donor is not able to donate.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
     def __init__(self, *args, **kwargs):
@@ -398,6 +479,7 @@ class PhoneScreenForm(forms.Form):
                 "outcome",
                 "defer_until",
                 "reason",
+                "decline_reason",
                 "notes",
             ]
         )
@@ -411,7 +493,7 @@ class PhoneScreenForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for key, _ in self.QUESTIONS:
+        for key, _label in self.QUESTIONS:
             name = f"q_{key}"
             if data.get(name):
                 continue  # chosen by the person: kept, whatever the box says
@@ -425,6 +507,8 @@ class PhoneScreenForm(forms.Form):
             and not (data.get("reason") or "").strip()
         ):
             self.add_error("reason", forms.ValidationError("Please give the reason.", code="required"))
+        if outcome == PhoneScreen.Outcome.NOT_ELIGIBLE:
+            require_decline_reason(self, data)
         if outcome == PhoneScreen.Outcome.DEFERRED:
             until = data.get("defer_until")
             if until is None:
@@ -446,6 +530,9 @@ class PhoneScreenForm(forms.Form):
             "notes": data["notes"],
             "reason": data["reason"],
             "defer_until": data["defer_until"],
+            "decline_reason": data["decline_reason"]
+            if data["outcome"] == PhoneScreen.Outcome.NOT_ELIGIBLE
+            else "",
             "answers": {key: data[f"q_{key}"] for key, _ in self.QUESTIONS},
         }
 
@@ -497,6 +584,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed for follow-up or not acceptable.",
     )
+    decline_reason = decline_reason_field("Only when the answers are not acceptable.")
 
     def clean(self):
         data = super().clean()
@@ -506,10 +594,18 @@ class ReviewForm(forms.Form):
             and not data.get("note", "").strip()
         ):
             self.add_error("note", forms.ValidationError("Please give the reason.", code="required"))
+        if data.get("decision") == Questionnaire.Status.NOT_ACCEPTABLE:
+            require_decline_reason(self, data)
         return data
 
     def service_kwargs(self):
-        return {"decision": self.cleaned_data["decision"], "note": self.cleaned_data["note"]}
+        data = self.cleaned_data
+        declines = data["decision"] == Questionnaire.Status.NOT_ACCEPTABLE
+        return {
+            "decision": data["decision"],
+            "note": data["note"],
+            "decline_reason": data["decline_reason"] if declines else "",
+        }
 
 
 class BloodworkOrderForm(forms.Form):
@@ -695,6 +791,18 @@ class ReasonForm(forms.Form):
         return {"reason": self.cleaned_data["reason"]}
 
 
+class DeclineForm(ReasonForm):
+    decline_reason = decline_reason_field()
+
+    def clean(self):
+        data = super().clean()
+        require_decline_reason(self, data)
+        return data
+
+    def service_kwargs(self):
+        return {**super().service_kwargs(), "decline_reason": self.cleaned_data["decline_reason"]}
+
+
 class OptionalReasonForm(forms.Form):
     reason = forms.CharField(max_length=REASON_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -730,6 +838,7 @@ __all__ = [
     "OptionalReasonForm",
     "PhoneScreenForm",
     "ReasonForm",
+    "DeclineForm",
     "ReleaseForm",
     "ResearchForm",
     "ReviewForm",

@@ -115,6 +115,17 @@ class DonorQuerySet(models.QuerySet):
 
 
 class Donor(models.Model):
+    class DeclineReason(models.TextChoices):
+        """Why a donor could not give milk, in groups the bank can count (the words stay in exit_reason).
+        Blank for declines recorded before the groups existed."""
+
+        HEALTH = "health", "Health history or a medical condition"
+        MEDICINES = "medicines", "Medicines, herbs or supplements"
+        LIFESTYLE = "lifestyle", "Tobacco, alcohol or drugs"
+        TRAVEL = "travel", "Travel or time lived abroad"
+        BLOODWORK = "bloodwork", "A confirmed bloodwork result"
+        OTHER = "other", "Another reason"
+
     class Stage(models.TextChoices):
         INQUIRY = "inquiry", "Inquiry"
         PHONE_SCREEN_PASSED = "phone_screen_passed", "Phone screen passed"
@@ -176,6 +187,13 @@ class Donor(models.Model):
     phone = models.CharField(max_length=40, blank=True, default="")
     best_time_to_call = models.CharField(max_length=200, blank=True, default="")
     preferred_contact = models.CharField(max_length=10, choices=ContactMethod, default=ContactMethod.PHONE)
+    # The questionnaire, the status page and every message to the donor use it; the staff site stays English.
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language the donor reads: the questionnaire, their page and emails use it.",
+    )
     date_of_birth = models.DateField(null=True, blank=True)
     address_line1 = models.CharField("address", max_length=200, blank=True, default="")
     address_line2 = models.CharField("address (line 2)", max_length=200, blank=True, default="")
@@ -202,6 +220,9 @@ class Donor(models.Model):
     return_stage = models.CharField(max_length=30, choices=Stage, blank=True, default="", editable=False)
     deferred_until = models.DateField(null=True, blank=True, editable=False)
     exit_reason = models.TextField(blank=True, default="", editable=False)
+    decline_reason = models.CharField(
+        max_length=20, choices=DeclineReason, blank=True, default="", editable=False
+    )
     donor_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     approved_on = models.DateField(null=True, blank=True, editable=False)
     finished_on = models.DateField(null=True, blank=True, editable=False)
@@ -555,6 +576,14 @@ class Questionnaire(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, default="", max_length=4000)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The language the donor answered in (recorded when the answers are sent).",
+    )
 
     class Meta:
         ordering = ["-number"]

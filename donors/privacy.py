@@ -167,6 +167,7 @@ def donor_export(*, donor: Donor) -> dict:
             "screening_round": donor.screening_round,
             "deferred_until": _iso(donor.deferred_until),
             "exit_reason": donor.exit_reason,
+            "decline_reason": donor.get_decline_reason_display(),
             "approved_on": _iso(donor.approved_on),
             "finished_on": _iso(donor.finished_on),
             "coordinator": _person(donor.coordinator),

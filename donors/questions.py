@@ -6,14 +6,25 @@ version and old answers keep their meaning. CURRENT_VERSION is what new question
 Answers are stored as plain JSON values keyed by question id: "yes"/"no" for yes_no, the choice's value for
 choice, text for text, an ISO date string for date, an integer for number, and "" for a question left empty.
 An answer that usually defers a donor is *flagged* for a coordinator to talk through, never declined here.
+
+Each version carries its own translations (donors/question_translations.py): the Spanish or French wording a
+donor saw is part of the version, like the English, so a later edit cannot change what an old answer replied
+to. Answers stay language-neutral (choice keys, ISO dates, numbers); only free text is in the donor's words.
+A wording missing from a version's translations shows in English. Coordinators always read the English.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from django.utils import dateformat
+from django.utils.translation import gettext
+
+from .question_translations import TRANSLATIONS
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 KINDS = ("yes_no", "text", "date", "number", "choice")
@@ -47,7 +58,10 @@ class Question:
 
     @property
     def options(self) -> tuple[tuple[str, str], ...]:
-        return YES_NO if self.kind == "yes_no" else self.choices
+        # A translated yes/no question carries its own labels in `choices` (see _translate).
+        if self.kind == "yes_no":
+            return self.choices or YES_NO
+        return self.choices
 
     def is_flagged(self, answer) -> bool:
         if answer in (None, ""):
@@ -63,14 +77,14 @@ class Question:
         return answer in flagged
 
     def display(self, answer) -> str:
-        """The answer in words, as the donor chose it."""
+        """The answer in words, as the donor chose it, in this question's wording and the active language."""
         if answer in (None, ""):
-            return "Not answered"
+            return gettext("Not answered")
         if self.options:
             return dict(self.options).get(answer, str(answer))
         if self.kind == "date":
             try:
-                return f"{datetime.date.fromisoformat(str(answer)):%B %-d, %Y}"
+                return dateformat.format(datetime.date.fromisoformat(str(answer)), gettext("F j, Y"))
             except ValueError:
                 return str(answer)
         return str(answer)
@@ -361,24 +375,84 @@ QUESTION_SETS: dict[str, tuple[Section, ...]] = {"2026.1": _V2026_1}
 # --- Reading a set -----------------------------------------------------------------------------------
 
 
-def _set(version: str) -> tuple[Section, ...]:
+def _set(version: str, language: str = "en") -> tuple[Section, ...]:
     try:
-        return QUESTION_SETS[version]
+        sections = QUESTION_SETS[version]
     except KeyError:
         raise LookupError(f"There is no question set {version!r}.") from None
+    return _translated(version, language) if language != "en" else sections
+
+
+def _word(words: Mapping[str, str], key: str, english: str) -> str:
+    """The translated wording for `key`, or the English one when the version has none (or it is blank)."""
+    return words.get(key, english) if english else ""
+
+
+def _translate(question: Question, words: Mapping[str, str]) -> Question:
+    key = question.id
+    return dataclasses.replace(
+        question,
+        text=_word(words, key, question.text),
+        help=_word(words, f"{key}.help", question.help),
+        bereaved_text=_word(words, f"{key}.bereaved_text", question.bereaved_text),
+        choices=tuple(
+            (value, _word(words, value if question.kind == "yes_no" else f"{key}.choice.{value}", label))
+            for value, label in question.options
+        ),
+    )
+
+
+@functools.cache
+def _translated(version: str, language: str) -> tuple[Section, ...]:
+    """The version's sections in `language`, each wording the version has no translation for in English."""
+    words = TRANSLATIONS.get(version, {}).get(language, {})
+    if not words:
+        return QUESTION_SETS[version]
+    return tuple(
+        dataclasses.replace(
+            section,
+            **{
+                field: _word(words, f"{section.slug}.{field}", getattr(section, field))
+                for field in ("title", "intro", "bereaved_title", "bereaved_intro")
+            },
+            questions=tuple(_translate(q, words) for q in section.questions),
+        )
+        for section in QUESTION_SETS[version]
+    )
+
+
+def wordings(version: str) -> dict[str, str]:
+    """Every English wording of a version a translation must cover, by its translation key."""
+    keys = {}
+    for section in QUESTION_SETS[version]:
+        for field in ("title", "intro", "bereaved_title", "bereaved_intro"):
+            if getattr(section, field):
+                keys[f"{section.slug}.{field}"] = getattr(section, field)
+        for q in section.questions:
+            keys[q.id] = q.text
+            if q.help:
+                keys[f"{q.id}.help"] = q.help
+            if q.bereaved_text:
+                keys[f"{q.id}.bereaved_text"] = q.bereaved_text
+            if q.kind == "yes_no":
+                keys.update(YES_NO)
+            for value, label in q.choices:
+                keys[f"{q.id}.choice.{value}"] = label
+    return keys
 
 
 def all_questions(version: str) -> dict[str, Question]:
     return {q.id: q for section in _set(version) for q in section.questions}
 
 
-def sections_for(version: str, *, bereaved: bool) -> list[Section]:
+def sections_for(version: str, *, bereaved: bool, language: str = "en") -> list[Section]:
     """The sections this donor sees, in order: bereaved donors skip infant questions and get gentler wording.
 
-    A section left with no questions is dropped.
+    In `language` where the version has the wording, else in English. A section left with no questions is
+    dropped.
     """
     shown = []
-    for section in _set(version):
+    for section in _set(version, language):
         questions = tuple(
             dataclasses.replace(q, text=q.bereaved_text or q.text) if bereaved else q
             for q in section.questions
@@ -433,9 +507,11 @@ class ReviewSection:
 
 
 def answers_for_review(
-    version: str, answers: Mapping[str, object], *, bereaved: bool = False, flags=None
+    version: str, answers: Mapping[str, object], *, bereaved: bool = False, flags=None, language: str = "en"
 ) -> list[ReviewSection]:
     """Question text and answer, section by section, in the wording of the version the donor answered.
+
+    In English unless `language` is given (the donor's own check of their answers).
 
     `flags` defaults to what the answers flag now; pass the questionnaire's stored flags to show those. An
     unknown version (never expected) still shows every answer by its id rather than failing.
@@ -445,7 +521,7 @@ def answers_for_review(
         return [ReviewSection(f"Answers (question set {version})", rows)]
     flags = set(flags_for(version, answers) if flags is None else flags)
     result = []
-    for section in sections_for(version, bereaved=bereaved):
+    for section in sections_for(version, bereaved=bereaved, language=language):
         rows = tuple(
             ReviewRow(q.id, q.text, q.display(answers.get(q.id)), q.id in flags)
             for q in section.questions
@@ -455,13 +531,19 @@ def answers_for_review(
     return result
 
 
-def questionnaire_review(questionnaire) -> list[ReviewSection]:
+def answered_in(questionnaire) -> str:
+    """The language code the donor answered in: recorded when sent; while in progress, the donor's own."""
+    return questionnaire.language or questionnaire.donor.language
+
+
+def questionnaire_review(questionnaire, *, language: str = "en") -> list[ReviewSection]:
     """A questionnaire's answers for review, in its own version; frozen answers show their stored flags."""
     return answers_for_review(
         questionnaire.question_set,
         questionnaire.answers or {},
         bereaved=questionnaire.donor.bereaved,
         flags=questionnaire.flags if questionnaire.is_frozen else None,
+        language=language,
     )
 
 
@@ -471,12 +553,29 @@ class FlatRow:
     text: str
     answer: str
     flagged: bool
+    # The question as the donor read it, when that was not in English ("" otherwise, or when no translation).
+    asked: str = ""
 
 
 def review_rows(questionnaire) -> list[FlatRow]:
-    """The answers as one flat list (section, text, answer, flagged), for the admin donor page's table."""
+    """The answers as one flat list for the admin donor page's table: always the English wording of the
+    version answered, with the donor's own wording beside it when they answered in another language."""
+    language = answered_in(questionnaire)
+    asked = {}
+    if language != "en":
+        asked = {
+            row.id: row.text
+            for section in questionnaire_review(questionnaire, language=language)
+            for row in section.rows
+        }
     return [
-        FlatRow(section.title, row.text, row.answer, row.flagged)
+        FlatRow(
+            section.title,
+            row.text,
+            row.answer,
+            row.flagged,
+            asked.get(row.id, "") if asked.get(row.id) != row.text else "",
+        )
         for section in questionnaire_review(questionnaire)
         for row in section.rows
     ]

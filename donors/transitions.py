@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import links, notify
 from .audit import update_logged
@@ -266,13 +267,16 @@ def donor_create_inquiry(
     bereaved: bool = False,
     contact_consent: bool,
     research_interest: bool = False,
+    language: str = "en",
     by=None,
 ) -> Donor:
     """Record a new person asking to donate, and ask a coordinator to call them back."""
     if not contact_consent:
-        raise TransitionRefused("We can only call you back if you agree to be contacted.", code="no_consent")
+        raise TransitionRefused(
+            gettext("We can only call you back if you agree to be contacted."), code="no_consent"
+        )
     if not (email or phone):
-        raise TransitionRefused("Please give a phone number or an email address.", code="no_contact")
+        raise TransitionRefused(gettext("Please give a phone number or an email address."), code="no_contact")
     donor = Donor.objects.create(
         first_name=first_name,
         last_name=last_name,
@@ -283,6 +287,7 @@ def donor_create_inquiry(
         bereaved=bereaved,
         contact_consent=True,
         research_consent=research_interest,
+        language=language,
     )
     _note(donor, TimelineEvent.Kind.STAGE, "Asked to donate", by=by)
     Task.objects.create(
@@ -306,6 +311,7 @@ def phone_screen_record(
     reason: str = "",
     defer_until: datetime.date | None = None,
     screened_at: datetime.datetime | None = None,
+    decline_reason: str = "",
 ) -> PhoneScreen:
     """Rule 1: record the spoken screen, and act on its outcome in the same step: a pass moves the donor on,
     "call again" keeps a call-back task, "not now" defers until a date, "not able to donate" declines."""
@@ -316,6 +322,7 @@ def phone_screen_record(
         raise TransitionRefused("Please give the reason.", code="reason_required")
     if outcome == Outcome.DEFERRED and defer_until is None:
         raise TransitionRefused("Give the date the deferral ends.", code="no_end")
+    _check_decline_reason(decline_reason)
     screen = PhoneScreen(
         donor=donor,
         screened_by=by,
@@ -341,7 +348,9 @@ def phone_screen_record(
     if outcome == Outcome.PASSED and donor.stage == Stage.INQUIRY:
         _move(donor, Stage.PHONE_SCREEN_PASSED, by=by, summary=f"Phone screen passed ({minutes} min)")
     elif outcome == Outcome.NOT_ELIGIBLE:
-        _decline(donor, by=by, reason=reason, summary="Declined at the phone screen")
+        _decline(
+            donor, by=by, reason=reason, summary="Declined at the phone screen", decline_reason=decline_reason
+        )
     elif outcome == Outcome.DEFERRED:
         _defer(donor, by=by, reason=reason, until=defer_until)
     else:
@@ -504,7 +513,11 @@ def questionnaire_submit(
     questionnaire.status = Questionnaire.Status.SUBMITTED
     questionnaire.submitted_at = now
     questionnaire.last_saved_at = now
-    questionnaire.save(update_fields=["answers", "flags", "status", "submitted_at", "last_saved_at"])
+    # The questionnaire pages show in the donor's language: the language these answers were given in.
+    questionnaire.language = donor.language
+    questionnaire.save(
+        update_fields=["answers", "flags", "status", "submitted_at", "last_saved_at", "language"]
+    )
     _move(donor, Stage.QUESTIONNAIRE_SUBMITTED, by=None, summary="Questionnaire answers sent by the donor")
     if flags:
         Task.objects.create(
@@ -517,7 +530,9 @@ def questionnaire_submit(
 
 
 @transaction.atomic
-def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, note: str = "") -> None:
+def questionnaire_review(
+    *, questionnaire: Questionnaire, by, decision: str, note: str = "", decline_reason: str = ""
+) -> None:
     """Accept, ask for follow-up, or find the answers not acceptable (which declines, with the reason)."""
     donor = _locked(questionnaire.donor)
     _require_step(donor, "review", by=by)
@@ -531,6 +546,7 @@ def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, not
         raise TransitionRefused("Choose accept, needs follow-up, or not acceptable.", code="bad_decision")
     if decision != Questionnaire.Status.ACCEPTED and not note.strip():
         raise TransitionRefused("Please give the reason.", code="reason_required")
+    _check_decline_reason(decline_reason)
     questionnaire.status = decision
     questionnaire.reviewed_by = by
     questionnaire.reviewed_at = timezone.now()
@@ -547,7 +563,9 @@ def questionnaire_review(*, questionnaire: Questionnaire, by, decision: str, not
     elif decision == Questionnaire.Status.NEEDS_FOLLOW_UP:
         _note(donor, TimelineEvent.Kind.QUESTIONNAIRE, "Questionnaire needs follow-up", by=by, reason=note)
     else:
-        _decline(donor, by=by, reason=note, summary="Questionnaire not acceptable")
+        _decline(
+            donor, by=by, reason=note, summary="Questionnaire not acceptable", decline_reason=decline_reason
+        )
 
 
 # --- Bloodwork and releases (rules 4, 5) -----------------------------------------------------------
@@ -720,7 +738,11 @@ def bloodwork_record_results(
             due_on=timezone.localdate() + datetime.timedelta(days=1),
         )
         _decline(
-            donor, by=by, reason="Confirmed reactive bloodwork result.", summary="Declined after bloodwork"
+            donor,
+            by=by,
+            reason="Confirmed reactive bloodwork result.",
+            summary="Declined after bloodwork",
+            decline_reason=Donor.DeclineReason.BLOODWORK,
         )
     elif bloodwork.status == Bloodwork.Status.INDETERMINATE:
         Task.objects.create(
@@ -854,22 +876,36 @@ def donor_sign_off(*, donor: Donor, by, note: str = "") -> bool:
 # --- Deferral, decline, withdrawal, research, finishing (rules 7, 8) ----------------------------------
 
 
-def _decline(donor: Donor, *, by, reason: str, summary: str) -> None:
+def _check_decline_reason(decline_reason: str) -> None:
+    if decline_reason and decline_reason not in Donor.DeclineReason.values:
+        raise TransitionRefused("Choose why the donor cannot give milk.", code="bad_decline_reason")
+
+
+def _decline(donor: Donor, *, by, reason: str, summary: str, decline_reason: str = "") -> None:
     Deferral.objects.create(donor=donor, kind=Deferral.Kind.PERMANENT, reason=reason, created_by=by)
     _close_call_back(donor, by=by)
     links.link_revoke_all(donor=donor, purpose=AccessLink.Purpose.QUESTIONNAIRE)
-    _move(donor, Stage.DECLINED, by=by, summary=summary, reason=reason, exit_reason=reason)
+    _move(
+        donor,
+        Stage.DECLINED,
+        by=by,
+        summary=summary,
+        reason=reason,
+        exit_reason=reason,
+        decline_reason=decline_reason,
+    )
 
 
 @transaction.atomic
-def donor_decline(*, donor: Donor, by, reason: str) -> None:
+def donor_decline(*, donor: Donor, by, reason: str, decline_reason: str = "") -> None:
     donor = _locked(donor)
     if donor.is_closed:
         raise TransitionRefused("This donor's file is already closed.", code="closed")
     _require_step(donor, "decline", by=by)
     if not reason.strip():
         raise TransitionRefused("Please give the reason.", code="reason_required")
-    _decline(donor, by=by, reason=reason, summary="Declined")
+    _check_decline_reason(decline_reason)
+    _decline(donor, by=by, reason=reason, summary="Declined", decline_reason=decline_reason)
 
 
 @transaction.atomic

@@ -12,15 +12,16 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from milkbank.access import EXPORT, record_access, staff_permission
 
 from . import links, notify, privacy, questions, transitions
-from .forms import InquiryForm, SectionForm, SelfCheckForm, SubmitForm
+from .forms import InquiryForm, SectionForm, SelfCheckForm, SubmitForm, inquiry_language
 from .links import LinkProblem, link_resolve
 from .milk import services as milk_services
 from .models import AccessLink, Donor, Questionnaire
@@ -77,7 +78,7 @@ posts_forms = private(referrer="same-origin")
 @require_http_methods(["GET", "HEAD", "POST"])
 def inquiry(request):
     check = SelfCheckForm()
-    form = InquiryForm()
+    form = InquiryForm(initial={"language": inquiry_language(request)})
     context = {}
     status = 200
     if request.method == "POST" and "self_check" in request.POST:
@@ -103,6 +104,7 @@ def inquiry(request):
                     bereaved=data["bereaved"],
                     contact_consent=data["contact_consent"],
                     research_interest=data["research_interest"],
+                    language=data["language"],
                 )
             except TransitionRefused as refused:
                 form.add_error(None, refused)
@@ -163,9 +165,39 @@ def _open(request, token, *, as_json=False):
     return questionnaire
 
 
+def opens_questionnaire(*, as_json=False):
+    """Open the link's questionnaire and show it in the donor's own language, whatever the address's prefix.
+
+    The donor chose a language on the inquiry form (or told a coordinator); the emailed link has no prefix or
+    an old one, so the page follows the stored choice rather than the address. Links built on the page carry
+    the donor's prefix. The wrapped view gets the questionnaire after the token.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, token, *args, **kwargs):
+            opened = _open(request, token, as_json=as_json)
+            if isinstance(opened, HttpResponse):
+                return opened
+            language = opened.donor.language
+            if language not in dict(settings.LANGUAGES):
+                language = settings.LANGUAGE_CODE  # never expected: the field has choices
+            with translation.override(language):
+                request.LANGUAGE_CODE = language
+                response = view(request, opened, token, *args, **kwargs)
+            response.headers["Content-Language"] = language
+            return response
+
+        return wrapped
+
+    return decorate
+
+
 def _context(questionnaire: Questionnaire, token: str, **extra) -> dict:
     donor = questionnaire.donor
-    sections = questions.sections_for(questionnaire.question_set, bereaved=donor.bereaved)
+    sections = questions.sections_for(
+        questionnaire.question_set, bereaved=donor.bereaved, language=translation.get_language()
+    )
     return {
         "donor": donor,
         "questionnaire": questionnaire,
@@ -193,27 +225,22 @@ def _resume_url(token, sections, answers) -> str:
 
 @private()
 @require_safe
-def questionnaire(request, token):
+@opens_questionnaire()
+def questionnaire(request, opened, token):
     """The link from the email: a welcome the first time, then straight back to where the donor left off."""
-    opened = _open(request, token)
-    if isinstance(opened, HttpResponse):
-        return opened
     context = _context(opened, token)
     if opened.is_frozen:
         return render(request, "donors/questionnaire/submitted.html", context)
     if opened.answers:
-        messages.info(request, "Welcome back. Your answers are saved; carry on where you left off.")
+        messages.info(request, gettext("Welcome back. Your answers are saved; carry on where you left off."))
         return redirect(_resume_url(token, context["sections"], opened.answers))
     return render(request, "donors/questionnaire/start.html", context)
 
 
 @posts_forms
 @require_http_methods(["GET", "HEAD", "POST"])
-def questionnaire_section(request, token, number):
-    opened = _open(request, token)
-    if isinstance(opened, HttpResponse):
-        return opened
-    questionnaire = opened
+@opens_questionnaire()
+def questionnaire_section(request, questionnaire, token, number):
     context = _context(questionnaire, token)
     sections = context["sections"]
     if questionnaire.is_frozen or not 1 <= number <= len(sections):
@@ -249,15 +276,14 @@ def questionnaire_section(request, token, number):
 
 @private()
 @require_POST
-def questionnaire_autosave(request, token):
+@opens_questionnaire(as_json=True)
+def questionnaire_autosave(request, questionnaire, token):
     """Save what is typed in the current section (for static/donors/questionnaire.js); never asks for more."""
-    opened = _open(request, token, as_json=True)
-    if isinstance(opened, HttpResponse):
-        return opened
-    questionnaire = opened
     if questionnaire.is_frozen:
         return JsonResponse({"saved": False, "reason": "submitted"}, status=409)
-    sections = questions.sections_for(questionnaire.question_set, bereaved=questionnaire.donor.bereaved)
+    sections = questions.sections_for(
+        questionnaire.question_set, bereaved=questionnaire.donor.bereaved, language=translation.get_language()
+    )
     try:
         number = int(request.POST.get("section", ""))
     except ValueError:
@@ -274,7 +300,8 @@ def questionnaire_autosave(request, token):
     return JsonResponse(
         {
             "saved": True,
-            "saved_at": f"{timezone.localtime(questionnaire.last_saved_at):%-I:%M %p}",
+            # Translators: a time of day as the questionnaire's "Saved at ..." shows it (Django date format).
+            "saved_at": dateformat.format(timezone.localtime(questionnaire.last_saved_at), gettext("g:i A")),
             "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
         }
     )
@@ -282,12 +309,9 @@ def questionnaire_autosave(request, token):
 
 @posts_forms
 @require_http_methods(["GET", "HEAD", "POST"])
-def questionnaire_review(request, token):
+@opens_questionnaire()
+def questionnaire_review(request, questionnaire, token):
     """Every answer on one page, a link to change each section, and the Submit that freezes them."""
-    opened = _open(request, token)
-    if isinstance(opened, HttpResponse):
-        return opened
-    questionnaire = opened
     if questionnaire.is_frozen:
         return redirect("donors:questionnaire", token)
     context = _context(questionnaire, token)
@@ -299,7 +323,9 @@ def questionnaire_review(request, token):
     ]
     form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and unfinished:
-        form.add_error(None, "A few questions still need an answer. Please finish the sections listed below.")
+        form.add_error(
+            None, gettext("A few questions still need an answer. Please finish the sections listed below.")
+        )
     elif request.method == "POST" and form.is_valid():
         try:
             questionnaire_submit(
@@ -315,7 +341,10 @@ def questionnaire_review(request, token):
         form=form,
         unfinished=unfinished,
         review=questions.answers_for_review(
-            questionnaire.question_set, answers, bereaved=questionnaire.donor.bereaved
+            questionnaire.question_set,
+            answers,
+            bereaved=questionnaire.donor.bereaved,
+            language=translation.get_language(),
         ),
     )
     return render(request, "donors/questionnaire/review.html", context)

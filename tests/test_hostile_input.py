@@ -107,6 +107,7 @@ def _fresh_limits():
             "email": st.one_of(st.just("maya@example.org"), maybe_hostile),
             "best_time_to_call": maybe_hostile,
             "preferred_contact": st.one_of(st.sampled_from(["phone", "text", "email"]), hostile),
+            "language": st.one_of(st.none(), st.sampled_from(["en", "es", "fr"]), hostile),
             "bereaved": maybe_hostile,
             "contact_consent": st.one_of(st.just("on"), maybe_hostile),
             "research_interest": maybe_hostile,
@@ -136,6 +137,7 @@ def test_the_inquiry_form_never_fails_and_saves_nothing_it_refuses(
         donor = Donor.objects.order_by("-pk").first()
         stored = donor.first_name + donor.last_name + donor.best_time_to_call
         assert not [c for c in stored if unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS], stored
+        assert donor.language in ("en", "es", "fr")
     else:
         assert saved == 0
 

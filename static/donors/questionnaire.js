@@ -11,6 +11,8 @@
   var submitting = false;
 
   function say(text) { if (status) { status.textContent = text; } }
+  // The words come from the page, in the donor's language (data-* attributes on the form).
+  function words(name, fallback) { return form.getAttribute("data-" + name) || fallback; }
 
   function save(leaving) {
     if (!dirty || submitting) { return; }
@@ -27,15 +29,18 @@
       return response.json().then(function (data) {
         if (data.saved) {
           var problems = Object.keys(data.errors || {}).length;
-          say("Saved at " + data.saved_at + (problems ? ". One or more answers need a look before you continue." : "."));
+          var text = problems
+            ? words("saved-check", "Saved at {time}. One or more answers need a look before you continue.")
+            : words("saved", "Saved at {time}.");
+          say(text.replace("{time}", data.saved_at));
         } else {
           dirty = true;
-          say("Not saved just now. Your answers are still on this page.");
+          say(words("not-saved", "Not saved just now. Your answers are still on this page."));
         }
       });
     }).catch(function () {
       dirty = true;
-      say("Not saved just now (no connection?). Your answers are still on this page.");
+      say(words("offline", "Not saved just now (no connection?). Your answers are still on this page."));
     });
   }
 

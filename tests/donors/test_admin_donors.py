@@ -296,6 +296,7 @@ def edit_post(donor, **changes):
         "phone": donor.phone,
         "best_time_to_call": donor.best_time_to_call,
         "preferred_contact": donor.preferred_contact,
+        "language": donor.language,
         "contact_consent": "on",
         "address_line1": "",
         "address_line2": "",

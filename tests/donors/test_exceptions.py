@@ -430,15 +430,23 @@ def test_not_able_to_donate_declines_in_the_same_step_with_the_reason(client, ma
     login(client, coordinator)
     response = client.post(action_url(donor, "phone-screen"), screen_post(outcome="not_eligible"))
     assert "Please give the reason." in response.content.decode()
+    assert "Choose why the donor cannot give milk." in response.content.decode()
     assert not donor.phone_screens.exists()
     response = client.post(
         action_url(donor, "phone-screen"),
-        screen_post(outcome="not_eligible", reason="Ongoing treatment"),
+        screen_post(outcome="not_eligible", reason="Ongoing treatment", decline_reason="made-up"),
+    )
+    assert "Select a valid choice." in response.content.decode()
+    assert not donor.phone_screens.exists()
+    response = client.post(
+        action_url(donor, "phone-screen"),
+        screen_post(outcome="not_eligible", reason="Ongoing treatment", decline_reason="health"),
         follow=True,
     )
     assert "the donor is declined" in response.content.decode()
     donor.refresh_from_db()
     assert donor.stage == Stage.DECLINED and donor.exit_reason == "Ongoing treatment"
+    assert donor.decline_reason == Donor.DeclineReason.HEALTH
     assert not donor.tasks.filter(kind=Task.Kind.CALL_BACK, done_at__isnull=True).exists()
 
 
@@ -728,3 +736,40 @@ def test_a_step_opens_the_one_that_usually_follows_when_it_is_open(client, make_
     today = timezone.localdate().isoformat()
     response = client.post(action_url(ready, "record-results"), {"drawn_on": today, "all_negative": "on"})
     assert response["Location"] == action_url(ready, "sign-off")
+
+
+def test_a_decline_from_the_donor_page_asks_which_group_of_reasons(client, make_donor, coordinator):
+    """The funnel report counts declines by these groups; the words stay the coordinator's own."""
+    donor = make_donor()
+    login(client, coordinator)
+    url = action_url(donor, "decline")
+    body = client.post(url, {"reason": "Takes a medicine not safe for babies"}).content.decode()
+    assert "Choose why the donor cannot give milk." in body
+    donor.refresh_from_db()
+    assert donor.stage == Stage.INQUIRY
+    client.post(url, {"reason": "Takes a medicine not safe for babies", "decline_reason": "medicines"})
+    donor.refresh_from_db()
+    assert donor.stage == Stage.DECLINED and donor.decline_reason == Donor.DeclineReason.MEDICINES
+
+
+def test_a_service_refuses_a_decline_reason_outside_the_groups(make_donor, coordinator):
+    donor = make_donor()
+    with pytest.raises(t.TransitionRefused):
+        t.donor_decline(donor=donor, by=coordinator, reason="x", decline_reason="<script>")
+    donor.refresh_from_db()
+    assert donor.stage == Stage.INQUIRY
+
+
+def test_answers_found_not_acceptable_need_a_group_of_reasons_too():
+    from donors.forms import ReviewForm
+
+    form = ReviewForm({"decision": "not_acceptable", "note": "Recent transfusion"})
+    assert not form.is_valid() and form.errors["decline_reason"] == ["Choose why the donor cannot give milk."]
+    form = ReviewForm(
+        {"decision": "needs_follow_up", "note": "Ask about the medicine", "decline_reason": "health"}
+    )
+    assert form.is_valid() and form.service_kwargs()["decline_reason"] == ""  # only a decline keeps a group
+    form = ReviewForm(
+        {"decision": "not_acceptable", "note": "Recent transfusion", "decline_reason": "health"}
+    )
+    assert form.is_valid() and form.service_kwargs()["decline_reason"] == "health"

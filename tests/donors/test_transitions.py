@@ -164,6 +164,7 @@ def test_a_confirmed_reactive_result_declines_and_asks_to_tell_the_provider(make
     bw.refresh_from_db()
     assert bw.status == Bloodwork.Status.REACTIVE
     assert donor.stage == Stage.DECLINED
+    assert donor.decline_reason == Donor.DeclineReason.BLOODWORK
     assert donor.tasks.filter(kind=Task.Kind.TELL_PROVIDER, done_at__isnull=True).exists()
 
 
