@@ -18,7 +18,7 @@ def remove_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donors', '0012_admin_sort_indexes_and_milk_months'),
+        ('donors', '0014_decline_reasons'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
