@@ -325,6 +325,8 @@ def test_memorial_staff_and_strangers_see_no_reports(client, memorial_staff, mil
 def test_the_reports_are_linked_from_the_staff_home_and_the_depot_pages(client, coordinator, volunteer_at_a):
     client.force_login(coordinator)
     assert INDEX in client.get(reverse("admin:index")).content.decode()
+    dashboard = client.get(reverse("admin:donors_donor_dashboard"))
+    assert dashboard.status_code == 200 and f'href="{INDEX}"' in dashboard.content.decode()
     client.force_login(volunteer_at_a)
     page = client.get(reverse("donors:depot_work")).content.decode()
     assert f'href="{INDEX}"' in page
