@@ -99,6 +99,17 @@ def _month(value) -> datetime.date:
     return value.replace(day=1)
 
 
+def for_chart(table: Table) -> Table:
+    """The same numbers with short month names for a chart's axis ("Jan ’26" on the first month and each
+    January, then "Feb", "Mar"...), where "Dec 2025" under every bar would run together; the table under
+    the chart keeps the whole names."""
+    rows = []
+    for index, (label, *values) in enumerate(table.rows):
+        month, _space, year = label.partition(" ")
+        rows.append([f"{month} ’{year[-2:]}" if index == 0 or month == "Jan" else month, *values])
+    return Table(caption=table.caption, columns=table.columns, rows=rows)
+
+
 def _table(caption: str, columns: list[str], period: Period, cells: dict, keys: list) -> Table:
     """One row per month of the period, one column per key; months without data read 0."""
     rows = [[month_label(month), *(cells.get((month, key), 0) for key in keys)] for month in period.months]
@@ -224,10 +235,10 @@ def register_monthly_count(name: str, label: str, count: Callable[[datetime.date
 
 DONOR_COLUMNS = [
     ("new", "New inquiries"),
-    ("new_bereaved", "of them bereaved"),
+    ("new_bereaved", "New inquiries, bereaved"),
     ("approved", "Approved"),
     ("active", "Gave milk"),
-    ("active_bereaved", "of them bereaved"),
+    ("active_bereaved", "Gave milk, bereaved"),
 ]
 
 

@@ -184,7 +184,7 @@ def milk(request):
                 "slug": slug,
                 "title": title,
                 "table": getattr(figures, attr),
-                "chart": bar_chart(getattr(figures, attr), unit="mL", stacked=True),
+                "chart": bar_chart(reports.for_chart(getattr(figures, attr)), unit="mL", stacked=True),
                 "csv_url": _csv_url(request, "donors:report_milk_csv", slug),
             }
             for slug, (attr, title) in MILK_TABLES.items()
@@ -217,7 +217,7 @@ def donors(request):
     if period is not None:
         figures = reports.donor_figures(period=period)
         context["figures"] = figures
-        context["chart"] = line_chart(figures.table)
+        context["chart"] = line_chart(reports.for_chart(figures.table))
         context["csv_url"] = _csv_url(request, "donors:report_donors_csv")
     return render(request, "donors/reports/milk_donors.html", context, status=200 if period else 400)
 

@@ -207,10 +207,10 @@ def test_the_donor_report_counts_new_approved_active_bereaved_and_butterflies(
     assert rows[0] == [
         "Month",
         "New inquiries",
-        "of them bereaved",
+        "New inquiries, bereaved",
         "Approved",
         "Gave milk",
-        "of them bereaved",
+        "Gave milk, bereaved",
         "Butterflies",
     ]
     assert _row(rows, one) == [1, 1, 1, 2, 1, 2]
