@@ -92,6 +92,10 @@ class PeriodForm(forms.Form):
         end = end or this_month
         if start < reports.EARLIEST_MONTH:
             self.add_error("start", forms.ValidationError("Choose a month from 2000 on.", code="too_early"))
+        elif start > this_month:
+            self.add_error(
+                "start", forms.ValidationError("The first month cannot be in the future.", code="future")
+            )
         elif end > this_month:
             self.add_error(
                 "end", forms.ValidationError("The last month cannot be in the future.", code="future")
