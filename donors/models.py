@@ -291,6 +291,13 @@ class Donor(models.Model):
             # The admin list sorted by donor number, ties by id (IndexedSortChangeList): the unique
             # constraint's index is partial (numbered donors only), so it cannot serve a sort of every donor.
             models.Index(fields=["donor_number", "id"], name="donors_donor_number_sort_idx"),
+            # The reports count new inquiries and approvals per month (donors.reports.milk).
+            models.Index(fields=["created_at"], name="donors_donor_created_idx"),
+            models.Index(
+                fields=["approved_on"],
+                condition=Q(approved_on__isnull=False),
+                name="donors_donor_approved_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -855,7 +862,7 @@ class LabReport(models.Model):
 
 
 # The milk domain's models live in donors.milk.models; Django finds an app's models through this module.
-from .milk.models import Depot, DropOff, FreezerCheck, MilkMonth, Shipment  # noqa: E402
+from .milk.models import Depot, DonorMonth, DropOff, FreezerCheck, MilkMonth, Shipment  # noqa: E402
 from .reports.models import ScreeningStep  # noqa: E402
 
 __all__ = [
@@ -866,6 +873,7 @@ __all__ = [
     "Deferral",
     "Depot",
     "Donor",
+    "DonorMonth",
     "DropOff",
     "FreezerCheck",
     "LabReport",

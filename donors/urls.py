@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .milk import views as milk_views
 from .models import AccessLink
+from .reports import milk_views as milk_reports
 from .reports import screening_views
 
 app_name = "donors"
@@ -49,6 +50,14 @@ urlpatterns = [
     path("staff/reports/turnaround.csv", screening_views.turnaround_csv, name="report_turnaround_csv"),
     path("staff/reports/funnel/", screening_views.funnel, name="report_funnel"),
     path("staff/reports/funnel.csv", screening_views.funnel_csv, name="report_funnel_csv"),
+    # Reports (issue 17): milk, donors and the board's annual summary; see donors/reports/milk_views.py.
+    path("staff/reports/", milk_reports.index, name="reports"),
+    path("staff/reports/milk/", milk_reports.milk, name="report_milk"),
+    path("staff/reports/milk/<slug:table>.csv", milk_reports.milk_csv, name="report_milk_csv"),
+    path("staff/reports/donors/", milk_reports.donors, name="report_donors"),
+    path("staff/reports/donors.csv", milk_reports.donors_csv, name="report_donors_csv"),
+    path("staff/reports/annual/", milk_reports.annual, name="report_annual"),
+    path("staff/reports/annual.csv", milk_reports.annual_csv, name="report_annual_csv"),
     # Data rights (superusers, or staff with donors.export_donor / donors.anonymize_donor).
     path("staff/donors/<int:donor_id>/export.json", views.export_json, name="donor_export_json"),
     path("staff/donors/<int:donor_id>/export/", views.export_page, name="donor_export"),

@@ -161,12 +161,15 @@ def seed(*, users, stdout):
         )
     by = users.get("memorial")
     added = 0
-    for first, born, family, address, status, place, keepsake, consent, approved in FAMILIES:
+    # Requests spread over the past 18 months, so the reports count butterflies month by month.
+    for index, (first, born, family, address, status, place, keepsake, consent, approved) in enumerate(
+        FAMILIES
+    ):
         added += _butterfly(
             {
                 "mailing_address": address,
                 "source": Butterfly.Source.PAPER,
-                "requested_on": _days_ago(120),
+                "requested_on": max(born, _days_ago(540 - 60 * index)),
                 "show_name_consent": consent,
             },
             {"first_name": first, "birth_date": born, "family_name": family},
@@ -188,7 +191,7 @@ def seed(*, users, stdout):
             {
                 "first_name": donor.baby_first_name[:20],
                 "birth_date": donor.baby_birth_date,
-                "requested_on": _days_ago(30),
+                "requested_on": max(donor.baby_birth_date, _days_ago(20 + 75 * index)),
                 "show_name_consent": index % 2 == 0,
             },
             {"donor": donor},

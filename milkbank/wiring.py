@@ -25,6 +25,26 @@ def depot_documents():
         }
 
 
+def butterflies_per_month(first, end) -> dict:
+    """Butterflies being made (not a request still to review, nor declined), by the month they were asked
+    for: a count for the donor report, never a name."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from memorials.models import Butterfly
+
+    rows = (
+        Butterfly.objects.filter(
+            status__in=Butterfly.Status.accepted(), requested_on__gte=first, requested_on__lt=end
+        )
+        .annotate(month=TruncMonth("requested_on"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
 def connect_apps():
     from donors.admin import DonorAdmin
     from donors.signals import donor_anonymized, donor_exporting
@@ -35,6 +55,10 @@ def connect_apps():
         DonorAdmin.inlines = [*DonorAdmin.inlines, DonorButterflyInline]
     donor_anonymized.connect(forget_donor_family, dispatch_uid="memorials.forget_donor_family")
     donor_exporting.connect(donor_butterflies_export, dispatch_uid="memorials.donor_butterflies_export")
+
+    from donors.reports.milk import register_monthly_count
+
+    register_monthly_count("butterflies", "Butterflies", butterflies_per_month)
 
     from donors.models import Depot
     from resources.search import rebuild_index, register_source

@@ -53,6 +53,8 @@ DEPOTS = [
     },
 ]
 DAYS_OF_CHECKS = 365
+# Milk over the past 18 months, so the reports' charts show something real (issue 17).
+MILK_HISTORY_DAYS = 548
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -102,8 +104,16 @@ def _freezer_checks(depots: list[Depot], by, rng: random.Random) -> None:
     FreezerCheck.objects.bulk_create(checks, batch_size=1000)
 
 
+def _where(dropoff: DropOff) -> str:
+    return f"at {dropoff.depot.name}" if dropoff.depot else f"({dropoff.get_channel_display().lower()})"
+
+
 def _milk(depots: list[Depot], users, rng: random.Random, stdout) -> None:
-    """Drop-offs over the past year for approved demo donors; older ones shipped and received."""
+    """Drop-offs over the past 18 months for approved demo donors, most at a depot, some shipped or brought
+    to the bank, a few not used; older depot milk shipped and received; research milk every month or so.
+
+    Demo donors are approved today by the transitions: to give milk earlier they are shown approved from
+    the start of their milk history (approved_on only; the timeline keeps its own dates)."""
     donors = list(Donor.objects.approved().order_by("pk")[:12])
     if not donors or DropOff.objects.filter(depot__in=depots).exists():
         return  # already seeded (or no approved donor to give milk yet)
@@ -112,44 +122,62 @@ def _milk(depots: list[Depot], users, rng: random.Random, stdout) -> None:
     listed = [d for d in depots if d.listed_publicly]
     made = []
     for donor in donors:
-        approved_on = donor.approved_on or today
-        start = max(approved_on, today - datetime.timedelta(days=330))
+        start = today - datetime.timedelta(days=MILK_HISTORY_DAYS - rng.randrange(0, 120))
+        if donor.approved_on is None or donor.approved_on > start:
+            Donor.objects.filter(pk=donor.pk).update(approved_on=start)
         day = start
         depot = rng.choice(listed)
         while day <= today:
             expressed_to = day - datetime.timedelta(days=rng.randrange(0, 3))
             expressed_from = expressed_to - datetime.timedelta(days=rng.randrange(3, 40))
+            route = rng.random()
+            channel = (
+                DropOff.Channel.SHIPPED
+                if route < 0.12
+                else DropOff.Channel.BROUGHT
+                if route < 0.2
+                else DropOff.Channel.DEPOT
+            )
+            at_depot = channel == DropOff.Channel.DEPOT
+            status = DropOff.Status.AT_DEPOT if at_depot else DropOff.Status.RECEIVED
+            reason = ""
+            if not at_depot and rng.random() < 0.15:
+                status, reason = DropOff.Status.REJECTED, "Arrived thawed"
             made.append(
                 DropOff(
                     donor=donor,
-                    channel=DropOff.Channel.DEPOT,
-                    depot=depot,
+                    channel=channel,
+                    depot=depot if at_depot else None,
                     received_at=min(_at(day, rng.randrange(9, 17)), timezone.now()),
-                    received_by=volunteer if depot == depots[0] else coordinator,
+                    received_by=volunteer if at_depot and depot == depots[0] else coordinator,
                     containers=rng.randrange(2, 25),
                     volume_ml=rng.randrange(8, 120) * 30,
                     expressed_from=expressed_from,
                     expressed_to=expressed_to,
                     health_declaration=True,
+                    status=status,
+                    rejection_reason=reason,
                 )
             )
             day += datetime.timedelta(days=rng.randrange(14, 45))
     research = Donor.objects.filter(stage=Donor.Stage.RESEARCH_ONLY, research_consent=True).first()
     if research is not None:
-        made.append(
-            DropOff(
-                donor=research,
-                channel=DropOff.Channel.SHIPPED,
-                received_at=timezone.now(),
-                received_by=coordinator,
-                containers=6,
-                volume_ml=900,
-                expressed_from=today - datetime.timedelta(days=20),
-                expressed_to=today - datetime.timedelta(days=2),
-                use=DropOff.Use.RESEARCH,
-                status=DropOff.Status.RECEIVED,
+        for back in range(0, MILK_HISTORY_DAYS, 35):  # about monthly, the latest today
+            day = today - datetime.timedelta(days=back)
+            made.append(
+                DropOff(
+                    donor=research,
+                    channel=DropOff.Channel.SHIPPED,
+                    received_at=timezone.now() if back == 0 else _at(day, 11),
+                    received_by=coordinator,
+                    containers=6,
+                    volume_ml=rng.randrange(10, 40) * 30,
+                    expressed_from=day - datetime.timedelta(days=20),
+                    expressed_to=day - datetime.timedelta(days=2),
+                    use=DropOff.Use.RESEARCH,
+                    status=DropOff.Status.RECEIVED,
+                )
             )
-        )
     DropOff.objects.bulk_create(made, batch_size=1000)
     TimelineEvent.objects.bulk_create(
         [
@@ -158,10 +186,7 @@ def _milk(depots: list[Depot], users, rng: random.Random, stdout) -> None:
                 at=d.received_at,
                 by=d.received_by,
                 kind=TimelineEvent.Kind.MILK,
-                summary=(
-                    f"Milk received {f'at {d.depot.name}' if d.depot else '(shipped to the bank)'}: "
-                    f"{d.containers} containers, {d.volume_ml:,} mL"
-                ),
+                summary=f"Milk received {_where(d)}: {d.containers} containers, {d.volume_ml:,} mL",
             )
             for d in made
         ],
@@ -171,7 +196,11 @@ def _milk(depots: list[Depot], users, rng: random.Random, stdout) -> None:
     cutoff = _at(today - datetime.timedelta(days=14), 0)
     shipped = 0
     for depot in listed:
-        waiting = list(depot.dropoffs.filter(received_at__lt=cutoff).order_by("received_at"))
+        waiting = list(
+            depot.dropoffs.filter(received_at__lt=cutoff, status=DropOff.Status.AT_DEPOT).order_by(
+                "received_at"
+            )
+        )
         by_month: dict[tuple[int, int], list[DropOff]] = {}
         for dropoff in waiting:
             by_month.setdefault((dropoff.received_at.year, dropoff.received_at.month), []).append(dropoff)

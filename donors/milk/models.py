@@ -340,3 +340,24 @@ class MilkMonth(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} depot {self.depot_key} {self.channel} {self.use}: {self.volume_ml} mL"
+
+
+class DonorMonth(models.Model):
+    """Drop-offs per UTC month and donor, of the milk not marked "not used": one row per donor who gave milk
+    that month. The reports count "donors who gave milk" per month from these rows instead of every
+    drop-off (donors.reports.milk); kept by database triggers (donors.donor_months), like MilkMonth.
+    Never written by the application."""
+
+    month = models.DateField(help_text="The first day of the month, in UTC.")
+    donor_key = models.IntegerField(help_text="The donor's id.")
+    dropoffs = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "donor month"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "donor_key"], name="donors_donormonth_unique"),
+        ]
+        indexes = [models.Index(fields=["donor_key", "month"], name="donors_donormonth_donor_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} donor {self.donor_key}: {self.dropoffs} drop-offs"

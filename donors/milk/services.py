@@ -869,9 +869,9 @@ def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.da
     return [*months, month]
 
 
-def depot_month_totals(*, user, since: datetime.date) -> list[dict]:
-    """Millilitres (clinical and research apart) and drop-offs per depot per month since a day, for the
-    depots a user may see. Milk marked "not used" is left out.
+def depot_month_totals(*, user, since: datetime.date, until: datetime.date | None = None) -> list[dict]:
+    """Millilitres (clinical and research apart) and drop-offs per depot per month from `since`'s month to
+    `until`'s (default: this month), for the depots a user may see. Milk marked "not used" is left out.
 
     Read live on every view, so a drop-off logged, corrected or marked not used shows at once, and cheaply at
     any size: the months come from MilkMonth, which database triggers keep per UTC month. A local month
@@ -879,7 +879,7 @@ def depot_month_totals(*, user, since: datetime.date) -> list[dict]:
     edge (one small query on the received_at index) move to their local month. Three queries (four for a
     volunteer: their depots).
     """
-    months = _month_starts(since, timezone.localdate())
+    months = _month_starts(since, until or timezone.localdate())
     first, end = months[0], months[-1]
     mine = None
     summary = MilkMonth.objects.filter(month__gte=first, month__lt=end)

@@ -192,10 +192,10 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def turnaround(filters: Filters) -> Turnaround:
+def turnaround(filters: Filters, *, by_month: bool = True) -> Turnaround:
     """For the steps reached in the period (each donor's first time at each step): days from the inquiry and
-    from the step before, median and 90th percentile, per step and per step and month. Two queries on
-    PostgreSQL (each read from an index in its group order), one elsewhere."""
+    from the step before, median and 90th percentile, per step and (unless by_month=False) per step and
+    month. Two queries on PostgreSQL (each read from an index in its group order), one elsewhere."""
     first, after = filters.bounds
     months = filters.months()
     steps = ScreeningStep.objects.filter(
@@ -210,12 +210,16 @@ def turnaround(filters: Filters) -> Turnaround:
             "prev50": PercentileCont(F("days_from_previous"), 0.5),
             "prev90": PercentileCont(F("days_from_previous"), 0.9),
         }
-        by_month = {
-            (row["step"], row["reached_month"]): _stats_from_row(row)
-            for row in steps.filter(reached_month__gte=months[0], reached_month__lte=months[-1])
-            .values("reached_month", "step")
-            .annotate(**measures)
-        }
+        by_month = (
+            {
+                (row["step"], row["reached_month"]): _stats_from_row(row)
+                for row in steps.filter(reached_month__gte=months[0], reached_month__lte=months[-1])
+                .values("reached_month", "step")
+                .annotate(**measures)
+            }
+            if by_month
+            else {}
+        )
         by_step = {row["step"]: _stats_from_row(row) for row in steps.values("step").annotate(**measures)}
         return Turnaround(filters, by_step, by_month)
 

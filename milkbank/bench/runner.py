@@ -48,6 +48,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from donors.models import Depot, Donor, DropOff, Questionnaire
 from milkbank import roles
@@ -161,6 +162,74 @@ def _autosave_data(ctx: Context) -> dict:
         pass
     return data
 
+
+def _first_depot_query(ctx: Context) -> str:
+    depot = Depot.objects.order_by("pk").values_list("pk", flat=True).first()
+    return f"?depot={_need(depot, 'depot')}"
+
+
+def _period_choices() -> list[tuple[str, str]]:
+    """Each period a person can click on the reports (issue 17): the last 12 (default), 18 and 24 months, and
+    a from/to choice of two whole past years."""
+    year = timezone.localdate().year
+    return [
+        ("12 months", ""),
+        ("18 months", "?months=18"),
+        ("24 months", "?months=24"),
+        ("from/to, two years", f"?start={year - 2}-01&end={year - 1}-12"),
+    ]
+
+
+def _report(name: str, *args, query: str = ""):
+    return lambda ctx: reverse(name, args=args) + query
+
+
+REPORT_PAGES = [
+    Page("reports index", "coordinator", _report("donors:reports")),
+    *[
+        Page(f"report: milk received, {label}", "coordinator", _report("donors:report_milk", query=query))
+        for label, query in _period_choices()
+    ],
+    Page(
+        "report: milk received, one depot",
+        "coordinator",
+        lambda ctx: reverse("donors:report_milk") + _first_depot_query(ctx),
+    ),
+    Page("report: milk received (volunteer)", "volunteer", _report("donors:report_milk")),
+    Page(
+        "report: milk received (volunteer), 24 months",
+        "volunteer",
+        _report("donors:report_milk", query="?months=24"),
+    ),
+    *[
+        Page(f"report: milk CSV, {table}", "coordinator", _report("donors:report_milk_csv", table))
+        for table in ("by-route", "by-use", "by-depot", "not-used")
+    ],
+    *[
+        Page(
+            f"report: donors and butterflies, {label}",
+            "coordinator",
+            _report("donors:report_donors", query=query),
+        )
+        for label, query in _period_choices()
+    ],
+    Page(
+        "report: donors CSV, 24 months",
+        "coordinator",
+        _report("donors:report_donors_csv", query="?months=24"),
+    ),
+    Page("report: annual summary (last year)", "coordinator", _report("donors:report_annual")),
+    Page(
+        "report: annual summary (this year)",
+        "coordinator",
+        lambda ctx: reverse("donors:report_annual") + f"?year={timezone.localdate().year}",
+    ),
+    Page(
+        "report: annual summary CSV",
+        "coordinator",
+        lambda ctx: reverse("donors:report_annual_csv") + f"?year={timezone.localdate().year - 1}",
+    ),
+]
 
 PAGES = [
     Page("admin donor list (default)", "coordinator", _changelist("admin:donors_donor_changelist")),
@@ -302,6 +371,7 @@ PAGES = [
         "coordinator",
         lambda ctx: reverse("donors:milk_report") + "?months=24",
     ),
+    *REPORT_PAGES,
     Page("public: home", "anonymous", lambda ctx: reverse("resources:home")),
     Page("public: depot directory", "anonymous", lambda ctx: reverse("donors:depots")),
     Page("public: Forever Butterflies wall", "anonymous", lambda ctx: reverse("memorials:home")),

@@ -24,14 +24,16 @@ from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from donors import milk_months
+from donors import donor_months, milk_months
 from donors.models import (
     BloodTest,
     Bloodwork,
     Counter,
     Depot,
     Donor,
+    DonorMonth,
     DropOff,
+    MilkMonth,
     ScreeningStep,
     Shipment,
     Task,
@@ -426,6 +428,7 @@ def _milk_month_triggers(*, enabled: bool) -> None:
             switch = "ENABLE" if enabled else "DISABLE"
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER TABLE while FK checks are pending
             cursor.execute(f"ALTER TABLE donors_dropoff {switch} TRIGGER donors_milkmonth_sync")
+            cursor.execute(f"ALTER TABLE donors_dropoff {switch} TRIGGER donors_donormonth_sync")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
@@ -986,10 +989,11 @@ def seed(
         done = step("milk month totals")
         _milk_month_triggers(enabled=True)
         milk_months.rebuild()
+        donor_months.rebuild()
         done()
 
     done = step("analyze")
-    _analyze(Donor, DropOff, Bloodwork, BloodTest, Butterfly, Depot, ScreeningStep)
+    _analyze(Donor, DropOff, Bloodwork, BloodTest, Butterfly, Depot, MilkMonth, DonorMonth, ScreeningStep)
     done()
     return report
 
