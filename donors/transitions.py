@@ -505,7 +505,9 @@ def questionnaire_save(*, questionnaire: Questionnaire, answers: Mapping[str, ob
     """Save the donor's progress. Refused once submitted: submitted answers are frozen."""
     locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if locked.is_frozen:
-        raise TransitionRefused("These answers were already sent and can no longer change.", code="frozen")
+        raise TransitionRefused(
+            gettext("These answers were already sent and can no longer change."), code="frozen"
+        )
     questionnaire.answers = {**locked.answers, **answers}
     questionnaire.last_saved_at = timezone.now()
     questionnaire.save(update_fields=["answers", "last_saved_at"])
@@ -522,7 +524,7 @@ def questionnaire_submit(
     _require_step(donor, "submit-questionnaire")
     locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if locked.is_frozen:
-        raise TransitionRefused("These answers were already sent.", code="frozen")
+        raise TransitionRefused(gettext("These answers were already sent."), code="frozen")
     now = timezone.now()
     questionnaire.answers = {**locked.answers, **answers}
     questionnaire.flags = list(flags)

@@ -3,7 +3,7 @@ from urllib.parse import unquote, urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +19,10 @@ def public_path(value: str) -> str:
     path = unquote(parts.path)
     if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
         raise ValidationError(_("Feedback must be about a page on this site."), code="not_local")
+    language = translation.get_language_from_path(path)
+    bare = path[len(language) + 1 :] if language else path  # /es/donate/s/... is a private link too
     for prefix in PRIVATE_LINK_PREFIXES:
-        if path.startswith(prefix):
+        if bare.startswith(prefix):
             return prefix
     return path[: Feedback._meta.get_field("path").max_length]
 

@@ -47,6 +47,18 @@ KEY_SLUGS = frozenset({*SECTION_HUBS.values(), "suppressing-your-supply", KEEPSA
 
 # Donors' private links (questionnaire, status) carry their token in the path; feedback keeps only the prefix.
 PRIVATE_LINK_PREFIXES = ("/donate/q/", "/donate/s/")
+# The same links under the Spanish and French prefixes (/es/donate/s/...): never stored either.
+PREFIXED_PRIVATE_LINKS = tuple(
+    f"/{code}{prefix}" for code in ("es", "fr") for prefix in PRIVATE_LINK_PREFIXES
+)
+
+
+def _no_private_link() -> Q:
+    """Feedback's path is a private link's bare prefix, or no private link at all, in any language."""
+    starts = Q()
+    for prefix in (*PRIVATE_LINK_PREFIXES, *PREFIXED_PRIVATE_LINKS):
+        starts |= Q(path__startswith=prefix)
+    return Q(path__in=PRIVATE_LINK_PREFIXES) | ~starts
 
 
 def validate_not_reserved(value):
@@ -347,11 +359,7 @@ class Feedback(models.Model):
                 violation_error_message="Feedback must be about a page on this site.",
             ),
             models.CheckConstraint(
-                condition=Q(path__in=PRIVATE_LINK_PREFIXES)
-                | ~(
-                    Q(path__startswith=PRIVATE_LINK_PREFIXES[0])
-                    | Q(path__startswith=PRIVATE_LINK_PREFIXES[1])
-                ),
+                condition=_no_private_link(),
                 name="resources_feedback_no_private_link",
                 violation_error_message="A donor's private link is never stored, only its prefix.",
             ),

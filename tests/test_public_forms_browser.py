@@ -359,6 +359,8 @@ def test_no_public_page_with_a_form_to_post_sends_no_referrer(client, coordinato
         "donors:questionnaire_review": [f"{questionnaire}review/"],
         "donors:questionnaire_autosave": [],  # posted to by script from the section page, never opened
         "donors:status": [status, reverse("donors:status", args=["forged"])],
+        "donors:status_language": [],  # posted to from the status page's language choice, never opened
+        "donors:questionnaire_language": [],  # the same, from the questionnaire's pages
         "donors:status_resend": [reverse("donors:status_resend")],
         "resources:home": ["/"],
         "resources:search": ["/search/?q=milk"],

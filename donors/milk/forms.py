@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from ..models import Depot, Donor, DropOff, Shipment
 from . import services as milk_services
@@ -273,12 +274,14 @@ class CorrectionForm(forms.Form):
 
 
 class RegionForm(forms.Form):
-    region = forms.ChoiceField(label="State or province", required=False)
+    """The public depot directory's area filter (donors and families see it, in their language)."""
+
+    region = forms.ChoiceField(label=gettext_lazy("State or province"), required=False)
 
     def __init__(self, *args, regions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "All areas"), *((r, r) for r in regions)]
-        self.fields["region"].error_messages["invalid_choice"] = "Choose an area from the list."
+        self.fields["region"].choices = [("", gettext_lazy("All areas")), *((r, r) for r in regions)]
+        self.fields["region"].error_messages["invalid_choice"] = gettext_lazy("Choose an area from the list.")
 
 
 class ReportForm(forms.Form):

@@ -30,7 +30,10 @@ def _parse_month(text: str) -> datetime.date | None:
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match[2]) <= 12:
         return None
-    return datetime.date(int(match[1]), int(match[2]), 1)
+    try:
+        return datetime.date(int(match[1]), int(match[2]), 1)
+    except ValueError:  # year 0000
+        return None
 
 
 class PeriodForm(forms.Form):
@@ -134,7 +137,7 @@ def _chosen(request, *, with_depot: bool):
     if not with_depot:
         del form.fields["depot"]
     raw = request.GET.get("depot", "").strip()
-    if with_depot and raw.isdigit() and int(raw) not in {pk for pk, _ in depots}:
+    if with_depot and raw.isdecimal() and raw.isascii() and int(raw) not in {pk for pk, _ in depots}:
         raise Http404("No such depot among yours.")
     if not form.is_bound:
         return form, reports.Period.last_months(12), None

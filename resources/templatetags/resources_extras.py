@@ -54,8 +54,8 @@ def language_versions(context) -> list[dict]:
     private link get no `absolute`: their token is never offered to search engines.
     """
     request = context.get("request")
-    if request is None:
-        return []
+    if request is None or "/staff/" in request.path_info:
+        return []  # the staff pages are in English only (milkbank.middleware.StaffPagesInEnglish)
     current = translation.get_language()
     here = request.get_full_path()
     path = request.path

@@ -66,7 +66,7 @@ def test_a_spanish_donor_fills_a_questionnaire_section_on_a_phone(phone_page, ax
     )
     t.phone_screen_record(donor=donor, by=coordinator, minutes=20, answers={}, outcome="passed")
     path = urlsplit(t.questionnaire_send(donor=donor, by=coordinator)).path
-    assert not path.startswith("/es/")
+    assert path.startswith("/es/")  # the emailed link carries her language
 
     page.goto(path)
     expect(page.locator("html")).to_have_attribute("lang", "es")

@@ -353,6 +353,9 @@ def test_the_reports_are_linked_from_the_staff_home_and_the_depot_pages(client, 
         ({"months": "7"}, "Select a valid choice"),
         ({"months": "'; DROP TABLE x"}, "Select a valid choice"),
         ({"depot": "abc"}, "Select a valid choice"),
+        ({"depot": "²"}, "Select a valid choice"),  # a digit to str.isdigit, not to int()
+        ({"start": "0000-01"}, "Write the month as year-month"),  # no year 0 in a calendar
+        ({"start": "2025-01", "end": "0000-01"}, "Write the month as year-month"),
     ],
 )
 def test_bad_periods_say_what_is_wrong(client, coordinator, depot_a, query, message):

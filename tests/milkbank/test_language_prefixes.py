@@ -34,3 +34,22 @@ def test_the_staff_admin_stays_english_for_a_spanish_browser(admin_client):
     response = admin_client.get("/admin/", headers={"accept-language": "es"})
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "en"
+
+
+def test_staff_pages_offer_no_language_switcher_and_no_alternates(admin_client):
+    """Their Spanish and French addresses are not found (above): offering them would only lead to a 404."""
+    body = admin_client.get("/donate/staff/milk-report/").content.decode()
+    assert 'class="language-switcher' not in body
+    assert 'hreflang="es"' not in body
+    public = admin_client.get("/donate/depots/").content.decode()
+    assert 'class="language-switcher' in public and 'hreflang="es"' in public
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("es", "Los puntos de entrega son lugares"), ("fr", "Les points de dépôt sont des lieux")],
+)
+def test_the_public_depot_finder_speaks_the_page_language(client, language, words):
+    body = client.get(f"/{language}/donate/depots/", {"region": "<nowhere>"}).content.decode()
+    assert f'<html lang="{language}"' in body and words in body
+    assert "Choose an area from the list." not in body  # the form's error is translated too

@@ -73,8 +73,9 @@ def test_bad_feedback_is_refused_with_a_clear_message_and_nothing_saved(client, 
 
 
 @pytest.mark.parametrize("prefix", ["/donate/q/", "/donate/s/"])
-def test_a_private_donor_link_is_stored_only_as_its_prefix(client, prefix):
-    _send(client, path=f"{prefix}AbC123.signed-token/section/2/?resume=1")
+@pytest.mark.parametrize("language", ["", "/es", "/fr"])
+def test_a_private_donor_link_is_stored_only_as_its_prefix(client, prefix, language):
+    _send(client, path=f"{language}{prefix}AbC123.signed-token/section/2/?resume=1")
     assert Feedback.objects.get().path == prefix
 
 
@@ -89,9 +90,11 @@ def test_the_query_string_is_never_stored(client):
 
 
 def test_the_database_refuses_a_private_link_path_too():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Feedback.objects.create(kind="helpful", helpful=True, path="/donate/q/secret-token/")
+    for path in ("/donate/q/secret-token/", "/es/donate/s/secret-token/", "/fr/donate/q/secret-token/"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Feedback.objects.create(kind="helpful", helpful=True, path=path)
     Feedback.objects.create(kind="helpful", helpful=True, path="/donate/q/")
+    Feedback.objects.create(kind="helpful", helpful=True, path="/es/donate/depots/")
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", ""])
