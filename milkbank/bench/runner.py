@@ -17,6 +17,7 @@ Pages that do not exist yet (a URL name that does not reverse) are reported "not
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import http.client
 import json
@@ -429,6 +430,19 @@ SCREENING_REPORT_PAGES = [
         "coordinator",
         _report("donors:report_turnaround_csv", "days=365&table=median-by-month"),
     ),
+]
+# A report adds up every row of its period, and the large size has ten times the rows: its time grows with
+# the bank, by design. Its target is an answer under 300 ms at the largest size (issue 17), with the same
+# number of queries at every size; the large/small ratio is for pages whose work should not depend on size.
+REPORT_NOTE = "an aggregate over every row of its period: not in the ratio target; under 300 ms at 100k/1M"
+SCREENING_REPORT_PAGES = [
+    dataclasses.replace(page, in_ratio_target=False, note=REPORT_NOTE) for page in SCREENING_REPORT_PAGES
+]
+PAGES = [
+    dataclasses.replace(page, in_ratio_target=False, note=REPORT_NOTE)
+    if page in REPORT_PAGES and page.name != "reports index"
+    else page
+    for page in PAGES
 ]
 PAGES = [*PAGES, *SCREENING_REPORT_PAGES]
 EXPORT_URL_NAME = "donors:dropoff_export"
