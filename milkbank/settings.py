@@ -191,6 +191,10 @@ LOGIN_REDIRECT_URL = "admin:index"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# The screening reports' covering indexes (INCLUDE columns, donors/reports/models.py) are PostgreSQL's; SQLite
+# builds them without the extra columns, which is all a development database needs. Don't warn every command.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True

@@ -465,8 +465,8 @@ def test_a_coordinator_filter_adds_no_query(casey_client, history, coordinator, 
 def test_the_annual_summary_gives_the_board_the_days_to_approval(casey_client, history):
     """A (30 days) and B (21 days) were approved in 2026: median 25.5, 90th percentile 21 + 0.9 x 9 = 29.1."""
     page = casey_client.get(reverse("donors:report_annual"), {"year": 2026}).content.decode()
-    assert "(median, 2 donors)" in page
+    assert "a first approval (2 donors)" in page
     assert '<dd id="annual-median-days">25.5</dd>' in page
     assert '<dd id="annual-p90-days">29.1</dd>' in page
     earlier = casey_client.get(reverse("donors:report_annual"), {"year": 2025}).content.decode()
-    assert "(median, 0 donors)" in earlier and '<dd id="annual-median-days">–</dd>' in earlier
+    assert "a first approval (0 donors)" in earlier and '<dd id="annual-median-days">–</dd>' in earlier
