@@ -209,3 +209,43 @@ def test_a_link_given_to_the_wrong_person_is_stopped_and_no_longer_opens(
     phone_page.goto(questionnaire)
     expect(phone_page.get_by_role("heading", name="This link no longer works")).to_be_visible()
     axe(phone_page)
+
+
+def test_a_coordinator_declines_a_donor_with_a_group_of_reasons_by_clicking(
+    page, make_donor, coordinator, axe
+):
+    """The decline button asks for the words and for the group the funnel report counts."""
+    donor = make_donor(Stage.PHONE_SCREEN_PASSED, first_name="Noor")
+    admin_login(page, "casey")
+    open_donor(page, donor)
+    page.get_by_role("link", name="Decline permanently").click()
+    axe(page)
+    submit(page, "Decline permanently")
+    expect(page.get_by_text("This field is required.")).to_be_visible()
+    expect(page.get_by_text("Choose why the donor cannot give milk.")).to_be_visible()
+    page.get_by_label("Reason:", exact=True).fill("Lived in the UK for over three months in the 1980s")
+    page.get_by_label("Why they cannot give milk").select_option("travel")
+    submit(page, "Decline permanently")
+    expect(page.get_by_text("Donor declined.")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Noor Example: Declined"))).to_be_visible()
+    donor.refresh_from_db()
+    assert donor.decline_reason == Donor.DeclineReason.TRAVEL
+
+
+def test_answers_found_not_acceptable_are_declined_with_a_group_of_reasons_by_clicking(
+    page, make_donor, coordinator, axe
+):
+    donor = make_donor(Stage.QUESTIONNAIRE_SUBMITTED, first_name="Ines")
+    admin_login(page, "casey")
+    open_donor(page, donor)
+    page.get_by_role("link", name="Review the questionnaire").click()
+    page.get_by_label("Not acceptable (declines the donor)").check()
+    page.get_by_label("Reason or note").fill("A transfusion two months ago")
+    submit(page, "Review the questionnaire")
+    expect(page.get_by_text("Choose why the donor cannot give milk.")).to_be_visible()
+    axe(page)
+    page.get_by_label("Why they cannot give milk").select_option("health")
+    submit(page, "Review the questionnaire")
+    expect(page.get_by_role("heading", name=re.compile("Ines Example: Declined"))).to_be_visible()
+    donor.refresh_from_db()
+    assert donor.decline_reason == Donor.DeclineReason.HEALTH
